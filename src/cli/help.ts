@@ -1,0 +1,39 @@
+/** The text of `tibox --help`: every command, flag, environment variable and default. */
+import { DEFAULTS } from "./config.ts";
+
+export const HELP = `tibox: one box that runs a venue (tickets, point of sale, cashless cards, door, signed ledger)
+
+Usage: tibox [COMMAND] [FLAGS]
+
+Commands:
+  serve                      Start the box (the default command).
+      --port N               HTTP port (env TIBOX_PORT, tibox.json "port"; default ${DEFAULTS.port})
+      --host ADDR            Address to listen on (env TIBOX_HOST, "host"; default ${DEFAULTS.host})
+      --https-port N         HTTPS port, 0 turns HTTPS off (env TIBOX_HTTPS_PORT, "https_port"; default ${DEFAULTS.httpsPort})
+      --tls-cert FILE        Your own certificate chain, PEM (env TIBOX_TLS_CERT, "tls_cert"; default: the box's own CA)
+      --tls-key FILE         Its private key, PEM (env TIBOX_TLS_KEY, "tls_key")
+  init                       Set the box up without the browser wizard (for scripts).
+      --venue NAME           The association's legal name (required)
+      --admin-email EMAIL    The first admin's email (required)
+      --admin-password P     Their password, at least 10 characters (required; or env TIBOX_ADMIN_PASSWORD)
+      --admin-name NAME      Their name (default "Admin")
+      --address TEXT  --siret DIGITS  --vat franchise|liable  --vat-number V
+      --timezone TZ (default Europe/Paris)  --currency CODE (default EUR)
+  verify                     Check every chain and invariant; exit 0 sound, 1 fault (named), 2 could not check.
+      --json                 Print the outcome as JSON
+  demo                       Seed a demo venue in ./demo-data (or --data) and serve it.
+  terminal add --kind till|door|reader --name NAME
+                             Add a device; its token is printed alone on the last line.
+  terminal list              List the devices.
+  terminal revoke --id ID    Revoke a device's token.
+  admin reset-password --email EMAIL [--password NEW]
+                             Set a new password (generated and printed when not given).
+  backup --to FOLDER         Write a consistent backup file (database and keys) while the box serves.
+  restore --from FILE        Restore a backup into the data folder (which must be empty; --force replaces it).
+  version                    Print the version.
+  help, --help               Print this help.
+
+Every command takes --data DIR: the data folder (env TIBOX_DATA; default ${DEFAULTS.data}).
+Settings come from flags, then TIBOX_* environment variables, then DIR/tibox.json, then defaults.
+Commands work beside a serving box on the same data folder.
+`;

@@ -1,0 +1,38 @@
+/**
+ * Opening the SQLite database. Every connection that writes gets the same pragmas: WAL so that
+ * readers never block the writer, synchronous=FULL so that a commit survives a power cut (one
+ * fsync per commit; throughput comes from group commit, see writer.ts), foreign keys, and a busy
+ * timeout so that the CLI writing beside a serving box waits for the lock instead of failing.
+ * Exclusive locking mode is never used: it would lock the CLI out of a serving box.
+ */
+import { Database } from "bun:sqlite";
+
+export const BUSY_TIMEOUT_MS = 5_000;
+
+export type Sqlite = Database;
+
+export function openDatabase(path: string): Sqlite {
+  const sqlite = new Database(path, { create: true, strict: true });
+  sqlite.run("PRAGMA journal_mode = WAL");
+  sqlite.run("PRAGMA synchronous = FULL");
+  sqlite.run("PRAGMA foreign_keys = ON");
+  sqlite.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return sqlite;
+}
+
+/** A connection that cannot write: `verify` reads through one, in one read transaction. */
+export function openReadOnlyDatabase(path: string): Sqlite {
+  const sqlite = new Database(path, { readonly: true, strict: true });
+  sqlite.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return sqlite;
+}
+
+/** Runs `read` inside one read transaction, so every query sees the same snapshot. */
+export function readSnapshot<T>(sqlite: Sqlite, read: () => T): T {
+  sqlite.run("BEGIN DEFERRED");
+  try {
+    return read();
+  } finally {
+    sqlite.run("COMMIT");
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Static assets, embedded in the compiled binary: `with { type: "file" }` makes `bun build
+ * --compile` carry each file, and Bun.file() reads it from inside the binary at run time.
+ * (@elysiajs/static reads the working directory and would not find them in a lone binary.)
+ */
+import htmxPath from "htmx.org/dist/htmx.min.js" with { type: "file" };
+import cssPath from "../../ui/static/app.css" with { type: "file" };
+import appJsPath from "../../ui/static/app.js" with { type: "file" };
+
+export interface Asset {
+  readonly path: string;
+  readonly contentType: string;
+}
+
+export const ASSETS: Readonly<Record<string, Asset>> = {
+  "htmx.min.js": { path: htmxPath, contentType: "text/javascript; charset=utf-8" },
+  "app.css": { path: cssPath, contentType: "text/css; charset=utf-8" },
+  "app.js": { path: appJsPath, contentType: "text/javascript; charset=utf-8" },
+};
+
+export function assetResponse(name: string): Response | undefined {
+  const asset = ASSETS[name];
+  if (!asset) return undefined;
+  return new Response(Bun.file(asset.path), {
+    headers: { "content-type": asset.contentType, "cache-control": "public, max-age=3600" },
+  });
+}

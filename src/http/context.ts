@@ -1,0 +1,72 @@
+/**
+ * What a route handler receives: the request already read (body parsed within its bound), who
+ * is asking (session, terminal), the venue, the language, and helpers to render and to set
+ * cookies. Routes pass services the values they need from here, never the whole context.
+ */
+import type { Session, Terminal } from "../auth/index.ts";
+import type { Venue } from "../federation/index.ts";
+import { translator, type Lang, type Translate } from "../../ui/i18n/index.ts";
+import type { View } from "../../ui/view.ts";
+import { COOKIE, setCookieHeader } from "./cookies.ts";
+import type { HttpDeps } from "./deps.ts";
+
+export type Fields = ReadonlyMap<string, string>;
+
+export interface Ctx {
+  readonly deps: HttpDeps;
+  readonly request: Request;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+  readonly requestId: string;
+  readonly address: string;
+  readonly secure: boolean;
+  readonly lang: Lang;
+  readonly t: Translate;
+  readonly venue: Venue | undefined;
+  readonly session: Session | undefined;
+  readonly sessionCookie: string | undefined;
+  /** The paired device: from the bearer token (device API) or the terminal cookie (pages). */
+  readonly terminal: Terminal | undefined;
+  readonly terminalCookie: string | undefined;
+  readonly csrf: string;
+  /** Form fields or JSON object fields of the body (strings only), empty for GET. */
+  readonly fields: Fields;
+  /** The JSON body as parsed, for device routes that take nested values. */
+  readonly jsonBody: unknown;
+  /** Set-Cookie headers to add to the response. */
+  readonly setCookies: string[];
+}
+
+export function field(ctx: Ctx, name: string): string {
+  return ctx.fields.get(name) ?? "";
+}
+
+export function setCookie(ctx: Ctx, name: string, value: string, maxAgeS?: number): void {
+  ctx.setCookies.push(setCookieHeader(name, value, { secure: ctx.secure, ...(maxAgeS !== undefined ? { maxAgeS } : {}) }));
+}
+
+export function clearCookie(ctx: Ctx, name: string): void {
+  setCookie(ctx, name, "", 0);
+}
+
+export function view(ctx: Ctx): View {
+  const nowMs = ctx.deps.clock.nowMs();
+  const floorMs = ctx.deps.timeFloor();
+  return {
+    t: ctx.t,
+    lang: ctx.lang,
+    csrf: ctx.csrf,
+    path: ctx.url.pathname,
+    serverTimeMs: Math.max(nowMs, floorMs),
+    venueName: ctx.venue?.legalName,
+    operator: ctx.session ? { name: ctx.session.operatorName, role: ctx.session.role } : undefined,
+    clockBehindUntilMs: floorMs > nowMs + 1_000 ? floorMs : undefined,
+    timezone: ctx.venue?.timezone ?? "Europe/Paris",
+  };
+}
+
+export function langTranslator(lang: Lang): Translate {
+  return translator(lang);
+}
+
+export { COOKIE };

@@ -1,0 +1,34 @@
+/** What the http room needs from the rest of the box, built once by app.ts. */
+import type { AuthService } from "../auth/index.ts";
+import type { Writer } from "../db/index.ts";
+import type { Clock, IdFactory, Logger, RandomSource, Signer } from "../kernel/index.ts";
+
+export interface SetupGate {
+  /** The one-time code printed by `serve` while the box waits for its setup. */
+  readonly code: string;
+}
+
+export interface TlsInfo {
+  readonly caFingerprint: string;
+  /** The certificate users install to trust the box (served at /ca.crt). */
+  readonly caCertPem: string;
+  readonly httpsPort: number;
+}
+
+export interface HttpDeps {
+  readonly version: string;
+  readonly startedAtMs: number;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly newId: IdFactory;
+  readonly signer: Signer;
+  readonly writer: Writer;
+  readonly auth: AuthService;
+  readonly logger: Logger;
+  readonly setupGate: SetupGate;
+  /** The last time the box stamped (the floor it never stamps below). */
+  readonly timeFloor: () => number;
+  readonly tls: TlsInfo | undefined;
+  /** The peer address of a request, known to the server that accepted it. */
+  readonly addressOf: (request: Request) => string | undefined;
+}

@@ -1,0 +1,29 @@
+/**
+ * The one place where stable error codes become HTTP statuses. A code not listed here is a
+ * validation refusal (400). Messages go to clients; internals (stacks, SQL) never do.
+ */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  unauthorized: 401,
+  login_failed: 401,
+  terminal_revoked: 401,
+  forbidden: 403,
+  csrf_invalid: 403,
+  not_found: 404,
+  operator_unknown: 404,
+  terminal_unknown: 404,
+  method_not_allowed: 405,
+  already_set_up: 409,
+  email_taken: 409,
+  staff_card_taken: 409,
+  last_admin: 409,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  login_locked: 429,
+  internal_error: 500,
+  setup_required: 503,
+  writer_overloaded: 503,
+};
+
+export function statusForCode(code: string): number {
+  return STATUS_BY_CODE[code] ?? 400;
+}

@@ -1,0 +1,97 @@
+/**
+ * The Elysia application: every route table mounted behind the one gate (router.ts), request
+ * ids and JSON-line access logs, a 404 page, and a last-resort 500 that never shows a stack.
+ * Bodies are read by the gate (parse: "none"), so size bounds and error codes are ours.
+ */
+import { Elysia } from "elysia";
+import { limits } from "../kernel/index.ts";
+import { translator } from "../../ui/i18n/index.ts";
+import { ErrorPage } from "../../ui/pages/error.tsx";
+import { adminRoutes } from "./admin.ts";
+import { apiRoutes } from "./api.ts";
+import type { HttpDeps } from "./deps.ts";
+import { healthRoutes } from "./health.ts";
+import { pageRoutes } from "./pages.ts";
+import { html, jsonError } from "./respond.ts";
+import { refuse, runRoute, type Route } from "./router.ts";
+import { terminalRoutes } from "./terminal.ts";
+
+export const ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes];
+
+interface AddressSource {
+  requestIP(request: Request): { address: string } | null;
+}
+
+const NOT_FOUND_ROUTE: Route = {
+  method: "GET",
+  path: "*",
+  access: { kind: "anyone" },
+  handle: (ctx) => refuse(ctx, "not_found", ctx.t("error.not_found")),
+};
+
+function internalError(request: Request, requestId: string): Response {
+  const url = new URL(request.url);
+  const message = `internal error (reference ${requestId})`;
+  if (url.pathname.startsWith("/api/") || (request.headers.get("accept") ?? "").startsWith("application/json")) {
+    return jsonError("internal_error", message, 500, { request_id: requestId });
+  }
+  const t = translator("fr");
+  const view = {
+    t,
+    lang: "fr" as const,
+    csrf: "",
+    path: url.pathname,
+    serverTimeMs: 0,
+    venueName: undefined,
+    operator: undefined,
+    clockBehindUntilMs: undefined,
+    timezone: "Europe/Paris",
+  };
+  return html(String(ErrorPage({ view, message: t("error.internal", { id: requestId }), code: "internal_error" })), 500);
+}
+
+export function createHttpApp(deps: HttpDeps) {
+  async function handle(route: Route, request: Request, params: Record<string, string>, server: AddressSource | null): Promise<Response> {
+    const requestId = deps.newId();
+    const startedMs = performance.now();
+    const address = deps.addressOf(request) ?? server?.requestIP(request)?.address ?? "local";
+    let response: Response;
+    try {
+      response = await runRoute(deps, route, request, params, { requestId, address });
+    } catch (error) {
+      deps.logger.log("error", "request failed", {
+        request_id: requestId,
+        method: request.method,
+        path: new URL(request.url).pathname,
+        error: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      });
+      response = internalError(request, requestId);
+    }
+    response.headers.set("x-request-id", requestId);
+    deps.logger.log("info", "request", {
+      request_id: requestId,
+      method: request.method,
+      path: new URL(request.url).pathname,
+      status: response.status,
+      ms: Math.round((performance.now() - startedMs) * 10) / 10,
+    });
+    return response;
+  }
+
+  const app = new Elysia({ serve: { maxRequestBodySize: limits.requestBodyBytes } });
+  for (const route of ROUTES) {
+    app.route(route.method, route.path, (context) => handle(route, context.request, context.params as Record<string, string>, context.server), {
+      parse: "none",
+    });
+  }
+  app.onError(({ code, request, server }) => {
+    if (code === "NOT_FOUND") return handle(NOT_FOUND_ROUTE, request, {}, server);
+    const requestId = deps.newId();
+    deps.logger.log("error", "unhandled", { request_id: requestId, code: String(code) });
+    return internalError(request, requestId);
+  });
+  return app;
+}
+
+export type HttpApp = ReturnType<typeof createHttpApp>;

@@ -1,0 +1,32 @@
+/**
+ * Every queue, batch, body and list has a named bound (TIGER_STYLE): a limit written once here
+ * is a limit that can be reviewed, documented and tested.
+ */
+export const limits = {
+  /** Largest request body accepted by the HTTP server, in bytes. */
+  requestBodyBytes: 1_048_576,
+  /** Commands the single writer takes into one transaction. */
+  writerBatchCommands: 256,
+  /** Commands waiting for the writer before new ones are refused. */
+  writerQueueCommands: 10_000,
+  /** Rows on one page of an admin list. */
+  listPageRows: 100,
+  /** Failed logins per account or address before a lockout. */
+  loginFailuresBeforeLockout: 5,
+  /** Window over which failed logins are counted, in milliseconds. */
+  loginFailureWindowMs: 15 * 60_000,
+  /** Length of a login lockout, in milliseconds. */
+  loginLockoutMs: 15 * 60_000,
+  /** Lifetime of an operator session, in milliseconds. */
+  sessionLifetimeMs: 12 * 60 * 60_000,
+  /** Lifetime of a terminal pairing code, in milliseconds. */
+  pairingCodeLifetimeMs: 10 * 60_000,
+  /** Clock difference between a browser and the box that triggers a warning, in milliseconds. */
+  clockSkewWarningMs: 5 * 60_000,
+  /** Length of text fields typed by people (names, addresses). */
+  textFieldChars: 200,
+  /** Minimum length of an operator password. */
+  passwordMinChars: 10,
+  /** Event-log records returned on one admin page. */
+  eventLogPageRows: 200,
+} as const;

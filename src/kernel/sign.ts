@@ -1,0 +1,88 @@
+/**
+ * Ed25519 signatures. node:crypto signs and verifies on the hot path; @noble/curves is the
+ * second, independent implementation used by `tibox verify`, with ZIP-215 off so that both
+ * accept exactly the same signatures (strict RFC 8032 verification).
+ *
+ * Every signed record type signs under its own context (domain separation): the signed message
+ * is the context's UTF-8 bytes, one zero byte, then the payload. A signature made for one record
+ * type can therefore never be replayed as another.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { ed25519 } from "@noble/curves/ed25519.js";
+
+export const SIGNING_CONTEXTS = {
+  entry: "tibox-entry/v1",
+  eventLog: "tibox-event-log/v1",
+  fiscal: "tibox-fiscal/v1",
+  checkpoint: "tibox-checkpoint/v1",
+  ticket: "tibox-ticket/v1",
+  ticketKey: "tibox-ticket-key/v1",
+  peerRequest: "tibox-peer-request/v1",
+} as const;
+
+export type SigningContext = (typeof SIGNING_CONTEXTS)[keyof typeof SIGNING_CONTEXTS];
+
+export function signingMessage(context: SigningContext, payload: Uint8Array): Uint8Array {
+  const prefix = new TextEncoder().encode(context);
+  const message = new Uint8Array(prefix.length + 1 + payload.length);
+  message.set(prefix, 0);
+  message[prefix.length] = 0;
+  message.set(payload, prefix.length + 1);
+  return message;
+}
+
+/** A key that signs; the private half never leaves this object. */
+export interface Signer {
+  readonly publicKey: Uint8Array;
+  sign(context: SigningContext, payload: Uint8Array): Uint8Array;
+}
+
+export function generateSigningKeyPem(): string {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  return privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+}
+
+export function signerFromPem(privateKeyPem: string): Signer {
+  const privateKey = createPrivateKey(privateKeyPem);
+  if (privateKey.asymmetricKeyType !== "ed25519") throw new RangeError("not an Ed25519 private key");
+  const publicKey = rawPublicKey(createPublicKey(privateKey));
+  return {
+    publicKey,
+    sign: (context, payload) => new Uint8Array(sign(null, signingMessage(context, payload), privateKey)),
+  };
+}
+
+function rawPublicKey(key: KeyObject): Uint8Array {
+  const jwk = key.export({ format: "jwk" });
+  if (typeof jwk.x !== "string") throw new RangeError("not an Ed25519 public key");
+  return new Uint8Array(Buffer.from(jwk.x, "base64url"));
+}
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey).toString("base64url") }, format: "jwk" });
+}
+
+/** Verifies with node:crypto (OpenSSL). */
+export function verifySignature(context: SigningContext, payload: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  try {
+    return verify(null, signingMessage(context, payload), publicKeyObject(publicKey), signature);
+  } catch {
+    return false;
+  }
+}
+
+/** Verifies with @noble/curves, strict (zip215: false): the independent second opinion. */
+export function verifySignatureIndependently(
+  context: SigningContext,
+  payload: Uint8Array,
+  signature: Uint8Array,
+  publicKey: Uint8Array,
+): boolean {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  try {
+    return ed25519.verify(signature, signingMessage(context, payload), publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The page shell: header with the venue's name, navigation by role, language switch, the
+ * clock-skew banner, and htmx. Every user-supplied string is rendered with `safe`.
+ */
+import type { Children } from "@kitajs/html";
+import type { MessageKey } from "./i18n/index.ts";
+import { formatTime, type View, type ViewRole } from "./view.ts";
+
+const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
+  admin: [
+    ["/admin", "nav.dashboard"],
+    ["/admin/operators", "nav.operators"],
+    ["/admin/terminals", "nav.terminals"],
+    ["/admin/events", "nav.events"],
+    ["/admin/venue", "nav.venue"],
+  ],
+  manager: [
+    ["/admin", "nav.dashboard"],
+    ["/admin/events", "nav.events"],
+  ],
+  cashier: [["/terminal", "nav.terminal"]],
+  door: [["/terminal", "nav.terminal"]],
+};
+
+export function CsrfField({ view }: { view: View }) {
+  return <input type="hidden" name="_csrf" value={view.csrf} />;
+}
+
+export function Layout({ view, title, children }: { view: View; title: string; children?: Children }) {
+  const { t } = view;
+  const nav = view.operator ? NAV[view.operator.role] : [];
+  return (
+    <>
+      {"<!doctype html>"}
+      <html lang={view.lang}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="htmx-config" content='{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"4..","swap":true,"error":false},{"code":"...","swap":false,"error":true}]}' />
+          <title safe>{`${title} · ${view.venueName ?? "tibox"}`}</title>
+          <link rel="stylesheet" href="/assets/app.css" />
+          <script src="/assets/htmx.min.js" defer></script>
+          <script src="/assets/app.js" defer></script>
+        </head>
+        <body data-server-time-ms={String(view.serverTimeMs)} data-skew-ms="300000" hx-headers={JSON.stringify({ "X-CSRF-Token": view.csrf })}>
+          <a class="skip" href="#main">
+            {t("app.skip_to_content")}
+          </a>
+          <header class="top">
+            <a class="brand" href="/" safe>
+              {view.venueName ?? "tibox"}
+            </a>
+            <nav aria-label="Navigation">
+              <ul>
+                {nav.map(([href, key]) => (
+                  <li>
+                    <a href={href} aria-current={view.path === href ? "page" : undefined}>
+                      {t(key)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div class="top-actions">
+              <form method="post" action="/lang">
+                <CsrfField view={view} />
+                <input type="hidden" name="lang" value={view.lang === "fr" ? "en" : "fr"} />
+                <input type="hidden" name="back" value={view.path} />
+                <button type="submit" class="link" lang={view.lang === "fr" ? "en" : "fr"}>
+                  {t("lang.switch")}
+                </button>
+              </form>
+              {view.operator ? (
+                <form method="post" action="/logout">
+                  <CsrfField view={view} />
+                  <button type="submit" class="link">
+                    {t("nav.logout")}
+                  </button>
+                </form>
+              ) : null}
+            </div>
+          </header>
+          <div id="clock-skew" class="banner warning" role="alert" hidden>
+            {t("clock.skew_warning")}
+          </div>
+          {view.clockBehindUntilMs !== undefined ? (
+            <div class="banner warning" role="alert">
+              {t("clock.behind_warning", { time: formatTime(view, view.clockBehindUntilMs) })}
+            </div>
+          ) : null}
+          <main id="main">
+            <h1 safe>{title}</h1>
+            {children}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}
+
+export function Notice({ kind, children }: { kind: "error" | "success"; children?: Children }) {
+  return (
+    <p class={`notice ${kind}`} role={kind === "error" ? "alert" : "status"}>
+      {children}
+    </p>
+  );
+}

@@ -1,0 +1,111 @@
+/** Pages seen on a device: pairing it, unlocking it with a PIN or staff card, its home. */
+import { CsrfField, Layout, Notice } from "../layout.tsx";
+import type { MessageKey } from "../i18n/index.ts";
+import type { View } from "../view.ts";
+
+export function PairPage({ view, code, error }: { view: View; code?: string | undefined; error?: string | undefined }) {
+  const { t } = view;
+  return (
+    <Layout view={view} title={t("pair.title")}>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <form method="post" action="/pair" class="form narrow">
+        <CsrfField view={view} />
+        <label for="code">{t("pair.code")}</label>
+        <input id="code" name="code" required inputmode="numeric" autocomplete="off" value={code ?? ""} />
+        <button type="submit" class="primary">
+          {t("pair.submit")}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function PairedPage({ view, name }: { view: View; name: string }) {
+  const { t } = view;
+  return (
+    <Layout view={view} title={t("pair.title")}>
+      <Notice kind="success">{t("pair.done", { name })}</Notice>
+      <p>
+        <a class="button primary" href="/terminal">
+          {t("pair.continue")}
+        </a>
+      </p>
+    </Layout>
+  );
+}
+
+export interface TerminalInfo {
+  readonly name: string;
+  readonly kind: "till" | "door" | "reader";
+}
+
+export function NotPairedPage({ view }: { view: View }) {
+  return (
+    <Layout view={view} title={view.t("terminal.title")}>
+      <p>{view.t("terminal.not_paired")}</p>
+      <p>
+        <a class="button" href="/pair">
+          {view.t("pair.title")}
+        </a>
+      </p>
+    </Layout>
+  );
+}
+
+export function UnlockPage({ view, terminal, operators, error }: { view: View; terminal: TerminalInfo; operators: ReadonlyArray<{ id: string; name: string }>; error?: string | undefined }) {
+  const { t } = view;
+  if (terminal.kind === "reader") {
+    return (
+      <Layout view={view} title={terminal.name}>
+        <p>{t("terminal.reader_info")}</p>
+      </Layout>
+    );
+  }
+  return (
+    <Layout view={view} title={terminal.name}>
+      <p class="muted">{t("terminal.kind_label", { kind: t(`kind.${terminal.kind}` as MessageKey) })}</p>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      {operators.length === 0 ? <p>{t("terminal.no_operators")}</p> : null}
+      {operators.length > 0 ? (
+        <form method="post" action="/terminal/unlock" class="form narrow">
+          <CsrfField view={view} />
+          <fieldset class="choices operators">
+            <legend>{t("terminal.choose_operator")}</legend>
+            {operators.map((operator, index) => (
+              <label class="tile">
+                <input type="radio" name="operator_id" value={operator.id} required checked={index === 0} /> <span safe>{operator.name}</span>
+              </label>
+            ))}
+          </fieldset>
+          <label for="pin">{t("terminal.pin")}</label>
+          <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" required pattern="[0-9]{4,8}" />
+          <button type="submit" class="primary">
+            {t("terminal.unlock")}
+          </button>
+        </form>
+      ) : null}
+      <form method="post" action="/terminal/unlock" class="form narrow">
+        <CsrfField view={view} />
+        <p>{t("terminal.staff_card")}</p>
+        <label for="staff_card_uid">{t("terminal.staff_card_uid")}</label>
+        <input id="staff_card_uid" name="staff_card_uid" autocomplete="off" required />
+        <button type="submit">{t("terminal.unlock")}</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function TerminalHomePage({ view, terminal }: { view: View; terminal: TerminalInfo }) {
+  const { t } = view;
+  return (
+    <Layout view={view} title={terminal.name}>
+      <Notice kind="success">{t("terminal.unlocked", { operator: view.operator?.name ?? "", terminal: terminal.name })}</Notice>
+      <form method="post" action="/terminal/lock">
+        <CsrfField view={view} />
+        <button type="submit" class="primary">
+          {t("terminal.lock")}
+        </button>
+      </form>
+    </Layout>
+  );
+}

@@ -1,0 +1,25 @@
+/** What every page needs to render: language, CSRF token, who is looking, the venue. */
+import type { Lang, Translate } from "./i18n/index.ts";
+
+export type ViewRole = "admin" | "manager" | "cashier" | "door";
+
+export interface View {
+  readonly t: Translate;
+  readonly lang: Lang;
+  readonly csrf: string;
+  readonly path: string;
+  readonly serverTimeMs: number;
+  readonly venueName: string | undefined;
+  readonly operator: { readonly name: string; readonly role: ViewRole } | undefined;
+  /** A warning the box shows on every page (its clock is behind its last stamp). */
+  readonly clockBehindUntilMs: number | undefined;
+  readonly timezone: string;
+}
+
+export function formatTime(view: View, ms: number): string {
+  return new Intl.DateTimeFormat(view.lang === "fr" ? "fr-FR" : "en-GB", {
+    dateStyle: "short",
+    timeStyle: "medium",
+    timeZone: view.timezone,
+  }).format(ms);
+}
