@@ -4,10 +4,9 @@
  * serving and nothing is half-written), plus the key files (venue key, TLS) stored in a
  * `backup_files` table of the copy. It holds the venue's private key: keep it like the box.
  */
-import { Database } from "bun:sqlite";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { BUSY_TIMEOUT_MS, dataDir, ensureDataDir, openDatabase, writeSecretFile } from "../db/index.ts";
+import { dataDir, ensureDataDir, openDatabase, openReadOnlyDatabase, writeSecretFile } from "../db/index.ts";
 import { findVenue } from "../federation/index.ts";
 import { appendEvent } from "../auth/index.ts";
 import { openBox } from "../app.ts";
@@ -46,9 +45,8 @@ export function backup(root: string, toFolder: string, clock: Clock): string {
   } finally {
     source.close();
   }
-  const copy = new Database(partial, { strict: true });
+  const copy = openDatabase(partial, { journalMode: "DELETE" });
   try {
-    copy.run("PRAGMA journal_mode = DELETE");
     copy.run("CREATE TABLE backup_files (path TEXT PRIMARY KEY, mode INTEGER NOT NULL, content BLOB NOT NULL)");
     copy.run("CREATE TABLE backup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     const insertFile = copy.query("INSERT INTO backup_files (path, mode, content) VALUES (?, ?, ?)");
@@ -78,11 +76,10 @@ export function restore(fromFile: string, root: string, force: boolean, clock: C
   if (existsSync(dir.databasePath) && !force) {
     throw new Error(`${dir.databasePath} exists: restore into an empty folder, or stop the box and pass --force to replace it`);
   }
-  const probe = new Database(fromFile, { readonly: true, strict: true });
+  const probe = openReadOnlyDatabase(fromFile);
   let files: Array<{ path: string; mode: number; content: Uint8Array }>;
   let venueId: string;
   try {
-    probe.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const format = probe.query<{ value: string }, []>("SELECT value FROM backup_meta WHERE key = 'format'").get()?.value;
     if (format !== BACKUP_FORMAT) throw new Error(`${fromFile} is not a tibox backup (${format ?? "no format"})`);
     const integrity = probe.query<{ integrity_check: string }, []>("PRAGMA integrity_check").get()?.integrity_check;
@@ -99,11 +96,10 @@ export function restore(fromFile: string, root: string, force: boolean, clock: C
   const staging = `${dir.databasePath}.restoring`;
   rmSync(staging, { force: true });
   copyFileSync(fromFile, staging);
-  const cleaned = new Database(staging, { strict: true });
+  const cleaned = openDatabase(staging);
   try {
     cleaned.run("DROP TABLE backup_files");
     cleaned.run("DROP TABLE backup_meta");
-    cleaned.run("PRAGMA journal_mode = WAL");
   } finally {
     cleaned.close();
   }

@@ -30,10 +30,10 @@ function printSetupBanner(code: string, url: string): void {
   process.stderr.write(
     [
       "",
-      "  ┌──────────────────────────────────────────────┐",
-      `  │  tibox setup code: ${grouped.padEnd(26)}│`,
-      "  │  Open the box in a browser and type it in.  │",
-      "  └──────────────────────────────────────────────┘",
+      "  ┌───────────────────────────────────────────────┐",
+      `  │  tibox setup code: ${grouped.padEnd(27)}│`,
+      "  │  Open the box in a browser and type it in.    │",
+      "  └───────────────────────────────────────────────┘",
       `  ${url}`,
       "",
       "",

@@ -11,16 +11,25 @@ export const BUSY_TIMEOUT_MS = 5_000;
 
 export type Sqlite = Database;
 
-export function openDatabase(path: string): Sqlite {
+export interface OpenOptions {
+  /** WAL for the live database; DELETE for a single-file copy such as a backup. */
+  readonly journalMode?: "WAL" | "DELETE";
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Sqlite {
   const sqlite = new Database(path, { create: true, strict: true });
-  sqlite.run("PRAGMA journal_mode = WAL");
+  sqlite.run(`PRAGMA journal_mode = ${options.journalMode ?? "WAL"}`);
   sqlite.run("PRAGMA synchronous = FULL");
   sqlite.run("PRAGMA foreign_keys = ON");
   sqlite.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return sqlite;
 }
 
-/** A connection that cannot write: `verify` reads through one, in one read transaction. */
+/**
+ * A connection that cannot write: `verify` reads through one, in one read transaction. This
+ * module is the only place that opens SQLite (a test checks it), so no connection escapes the
+ * pragmas above.
+ */
 export function openReadOnlyDatabase(path: string): Sqlite {
   const sqlite = new Database(path, { readonly: true, strict: true });
   sqlite.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -1,5 +1,5 @@
 /** db: the SQLite connection, its pragmas, embedded migrations, the data folder, the single writer. */
-export { BUSY_TIMEOUT_MS, openDatabase, openReadOnlyDatabase, readSnapshot, type Sqlite } from "./connection.ts";
+export { BUSY_TIMEOUT_MS, openDatabase, type OpenOptions, openReadOnlyDatabase, readSnapshot, type Sqlite } from "./connection.ts";
 export { dataDir, ensureDataDir, readTextIfExists, writeSecretFile, type DataDir } from "./datadir.ts";
 export { loadOrCreateVenueKey, loadVenueKey } from "./keys.ts";
 export { migrate, type MigrationReport } from "./migrate.ts";

@@ -62,9 +62,33 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey).toString("base64url") }, format: "jwk" });
 }
 
-/** Verifies with node:crypto (OpenSSL). */
+const FIELD_PRIME = 2n ** 255n - 19n;
+
+/** The y coordinates of the eight small-order points (identity, order 2, 4 and 8). */
+const SMALL_ORDER_Y = new Set([
+  0n,
+  1n,
+  FIELD_PRIME - 1n,
+  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
+  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n,
+]);
+
+/**
+ * Strict verifiers (RFC 8032 with canonical encodings, as @noble/curves with zip215: false)
+ * refuse a public key whose y is not reduced or whose point has small order; BoringSSL, under
+ * Bun's node:crypto, accepts the identity key with an all-zero signature. Checking the key here
+ * makes both implementations accept exactly the same signatures (test/kernel/sign.test.ts).
+ */
+export function isStrictPublicKey(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== 32) return false;
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? publicKey[i]! & 0x7f : publicKey[i]!);
+  return y < FIELD_PRIME && !SMALL_ORDER_Y.has(y);
+}
+
+/** Verifies with node:crypto (BoringSSL under Bun), after the strict public-key check. */
 export function verifySignature(context: SigningContext, payload: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
-  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  if (signature.length !== 64 || !isStrictPublicKey(publicKey)) return false;
   try {
     return verify(null, signingMessage(context, payload), publicKeyObject(publicKey), signature);
   } catch {
