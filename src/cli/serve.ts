@@ -5,7 +5,7 @@
  */
 import { openBox, type Box } from "../app.ts";
 import { dataDir } from "../db/index.ts";
-import { ensureTlsMaterial, loadSuppliedTls, localNames, type TlsMaterial } from "../http/tls.ts";
+import { ensureTlsMaterial, loadSuppliedTls, localNames, type TlsMaterial } from "../http/index.ts";
 import { jsonLogger, limits, systemClock, type Logger } from "../kernel/index.ts";
 import { startJobs } from "../jobs/index.ts";
 import type { Config } from "./config.ts";

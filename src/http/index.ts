@@ -3,3 +3,4 @@ export { createHttpApp, ROUTES, type HttpApp } from "./server.ts";
 export type { HttpDeps, SetupGate, TlsInfo } from "./deps.ts";
 export type { Access, Route } from "./router.ts";
 export { COOKIE } from "./cookies.ts";
+export { ensureTlsMaterial, loadSuppliedTls, localNames, type TlsMaterial, type TlsOptions } from "./tls.ts";

@@ -15,8 +15,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import { hostname as osHostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import type * as X509 from "@peculiar/x509";
-import { assert } from "../kernel/assert.ts";
-import { systemRandom } from "../kernel/ids.ts";
+import { assert, systemRandom } from "../kernel/index.ts";
 
 export interface TlsMaterial {
   /** Server certificate chain PEM (leaf, then CA), for Bun.serve({ tls: { cert, key } }). */
@@ -279,44 +278,15 @@ async function issueServer(
 // Helpers
 
 /**
- * @peculiar/x509 loads tsyringe, which refuses to start without a Reflect metadata polyfill. It
- * only reads constructor metadata that this library never defines, so a small WeakMap store is
- * enough; it is installed only when no polyfill is present, and before the library first loads
- * (hence the dynamic import: a static one would run before this function).
+ * @peculiar/x509 loads tsyringe, which refuses to start without the Reflect metadata polyfill;
+ * the polyfill must load first, hence two dynamic imports in order (a static import of x509
+ * would run before it). Loaded only when HTTPS material is made or read.
  */
 async function loadX509(): Promise<X509Module> {
-  installReflectMetadata();
+  await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
   x509.cryptoProvider.set(crypto);
   return x509;
-}
-
-interface ReflectMetadata {
-  getMetadata?: (key: unknown, target: object) => unknown;
-  getOwnMetadata?: (key: unknown, target: object) => unknown;
-  defineMetadata?: (key: unknown, value: unknown, target: object) => void;
-}
-
-function installReflectMetadata(): void {
-  const reflect = Reflect as unknown as ReflectMetadata;
-  if (typeof reflect.getMetadata === "function") return;
-  const store = new WeakMap<object, Map<unknown, unknown>>();
-  reflect.getOwnMetadata = (key, target) => store.get(target)?.get(key);
-  reflect.getMetadata = (key, target) => {
-    // Prototype chains are short; the bound guards against a cyclic proxy.
-    let current: object | null = target;
-    for (let depth = 0; current !== null && depth < 64; depth++) {
-      const value = store.get(current)?.get(key);
-      if (value !== undefined) return value;
-      current = Object.getPrototypeOf(current) as object | null;
-    }
-    return undefined;
-  };
-  reflect.defineMetadata = (key, value, target) => {
-    const entries = store.get(target) ?? new Map<unknown, unknown>();
-    entries.set(key, value);
-    store.set(target, entries);
-  };
 }
 
 async function generateKeys(): Promise<CryptoKeyPair> {

@@ -1,0 +1,107 @@
+// Proves the dependency direction of ARCHITECTURE.md on every import in src/ and ui/: a room
+// imports only rooms of a lower tier, never one of its own tier, and only through that room's
+// index.ts; ui/ imports nothing from src/ but the kernel. The rule is checked on the real files.
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dir, "..");
+
+/** kernel <- db <- auth, ledger <- wallet, demurrage, membership, federation <- ticketing <- pos <- jobs, http <- app.ts <- main.ts */
+const TIER: Record<string, number> = {
+  kernel: 0,
+  db: 1,
+  auth: 2,
+  ledger: 2,
+  wallet: 3,
+  demurrage: 3,
+  membership: 3,
+  federation: 3,
+  ticketing: 4,
+  pos: 5,
+  jobs: 6,
+  http: 6,
+  "app.ts": 7,
+  // The launcher: main.ts and the commands it dispatches to (src/cli/).
+  cli: 8,
+  "main.ts": 9,
+};
+
+function files(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    if (statSync(path).isDirectory()) return files(path);
+    return /\.tsx?$/.test(name) && !name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const found: string[] = [];
+  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/g)) found.push(match[1]!);
+  for (const match of text.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) found.push(match[1]!);
+  return found.filter((specifier) => specifier.startsWith("."));
+}
+
+/** The room of a path under src/ ("auth", "app.ts", ...), or "ui" / "other". */
+function roomOf(path: string): string {
+  const rel = relative(ROOT, path);
+  const parts = rel.split("/");
+  if (parts[0] === "ui") return "ui";
+  if (parts[0] !== "src") return "other";
+  if (parts.length === 2) return parts[1]!;
+  return parts[1]!;
+}
+
+function isRoomIndex(path: string): boolean {
+  const rel = relative(join(ROOT, "src"), path).split("/");
+  return rel.length === 2 && /^index\.tsx?$/.test(rel[1]!);
+}
+
+function resolveImport(from: string, specifier: string): string {
+  return resolve(dirname(from), specifier);
+}
+
+describe("dependency direction", () => {
+  const sources = [...files(join(ROOT, "src")), ...files(join(ROOT, "ui"))];
+  const violations: string[] = [];
+  for (const file of sources) {
+    const fromRoom = roomOf(file);
+    for (const specifier of imports(file)) {
+      const target = resolveImport(file, specifier);
+      const toRoom = roomOf(target);
+      const where = `${relative(ROOT, file)} imports ${specifier}`;
+      if (fromRoom === "ui") {
+        if (toRoom !== "ui" && toRoom !== "kernel" && toRoom !== "other") violations.push(`${where}: ui may import only the kernel`);
+        if (toRoom === "kernel" && !isRoomIndex(target)) violations.push(`${where}: through the kernel's index.ts`);
+        continue;
+      }
+      if (toRoom === fromRoom || toRoom === "ui" || toRoom === "other") continue;
+      const fromTier = TIER[fromRoom];
+      const toTier = TIER[toRoom];
+      if (fromTier === undefined) violations.push(`${where}: ${fromRoom} is not a room of ARCHITECTURE.md`);
+      else if (toTier === undefined) violations.push(`${where}: ${toRoom} is not a room of ARCHITECTURE.md`);
+      else if (toTier >= fromTier) violations.push(`${where}: ${fromRoom} (tier ${fromTier}) may not import ${toRoom} (tier ${toTier})`);
+      else if (!isRoomIndex(target) && toRoom !== "app.ts") violations.push(`${where}: rooms meet only through index.ts`);
+    }
+  }
+
+  test("every import in src/ and ui/ follows the direction of ARCHITECTURE.md", () => {
+    expect(violations).toEqual([]);
+  });
+
+  test("the rule itself catches a same-tier import and a deep import", () => {
+    const fake = join(ROOT, "src", "wallet", "x.ts");
+    expect(TIER[roomOf(fake)]).toBe(3);
+    expect(TIER[roomOf(resolveImport(fake, "../federation/index.ts"))]).toBe(3);
+    expect(isRoomIndex(resolveImport(fake, "../auth/service.ts"))).toBe(false);
+    expect(isRoomIndex(resolveImport(fake, "../auth/index.ts"))).toBe(true);
+    expect(sources.length).toBeGreaterThan(30);
+  });
+
+  test("every room of ARCHITECTURE.md exists with an index.ts", () => {
+    for (const room of ["kernel", "db", "auth", "ledger", "wallet", "demurrage", "membership", "federation", "ticketing", "pos", "jobs", "http"]) {
+      expect(statSync(join(ROOT, "src", room, "index.ts")).isFile()).toBe(true);
+    }
+  });
+});
