@@ -94,6 +94,9 @@ export function openBox(options: BoxOptions): Box {
     deps,
     app: createHttpApp(deps),
     venue: () => findVenue(sqlite),
-    close: () => sqlite.close(),
+    close: () => {
+      writer.close();
+      sqlite.close();
+    },
   };
 }

@@ -42,6 +42,7 @@ export class Writer {
   #queue: Queued[] = [];
   #flushScheduled = false;
   #inTransaction = false;
+  #closed = false;
 
   constructor(sqlite: Sqlite, clock: Clock, options: WriterOptions = {}) {
     this.sqlite = sqlite;
@@ -70,6 +71,7 @@ export class Writer {
 
   /** Queues a command for the next group commit; resolves after the commit that holds it. */
   submit<T>(command: (tx: Tx) => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new AppError("writer_closed", "the box is shutting down"));
     if (this.#queue.length >= this.#queueCommands) {
       return Promise.reject(new AppError("writer_overloaded", "the box is overloaded; try again"));
     }
@@ -87,8 +89,15 @@ export class Writer {
     return this.#queue.length;
   }
 
+  /** Refuses new commands and fails the queued ones; the caller closes the connection after. */
+  close(): void {
+    this.#closed = true;
+    for (const queued of this.#queue.splice(0)) queued.reject(new AppError("writer_closed", "the box is shutting down"));
+  }
+
   #flush(): void {
     this.#flushScheduled = false;
+    if (this.#closed) return;
     if (this.#inTransaction) {
       this.#scheduleAgain();
       return;
