@@ -4,10 +4,11 @@
 # embedded asset, and exit 0 on SIGTERM. Run `npm run build` first.
 set -euo pipefail
 
-BINARY="${1:-$(dirname "$0")/../dist/tibox-linux-x64}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BINARY="$(readlink -f "${1:-$ROOT/dist/tibox-linux-x64}")"
 HEALTHY_TIMEOUT_S=15
 STOP_TIMEOUT_S=5
-EXPECTED_VERSION="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$(dirname "$0")/../package.json" | head -n1)"
+EXPECTED_VERSION="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$ROOT/package.json" | head -n1)"
 
 fail() { echo "smoke-x64: FAIL: $*" >&2; exit 1; }
 [ -x "$BINARY" ] || fail "no executable at $BINARY (run npm run build)"
@@ -32,7 +33,7 @@ trap cleanup EXIT
 cp "$BINARY" "$WORK/tibox"
 cd "$WORK"
 
-version="$(./tibox version)"
+version="$(./tibox version)" || fail "tibox version failed"
 [ "$version" = "$EXPECTED_VERSION" ] || fail "version printed '$version', expected '$EXPECTED_VERSION'"
 echo "smoke-x64: version $version"
 

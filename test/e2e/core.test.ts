@@ -68,7 +68,7 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
   beforeAll(async () => {
     [box, browser] = await Promise.all([startBox(), launchBrowser()]);
     folders.push(box.dataDir);
-    admin = await tabletContext(browser, box.url);
+    admin = await tabletContext(browser, { baseURL: box.url });
     adminPage = await admin.newPage();
   });
 
@@ -146,7 +146,7 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
     expect(code).toMatch(/^[0-9A-Z-]{4,12}$/);
     expect(await adminPage.locator(".qr svg").count()).toBe(1);
 
-    till = await phoneContext(browser, box.url);
+    till = await phoneContext(browser, { baseURL: box.url });
     const tillPage = await till.newPage();
     await tillPage.goto(`/pair?code=${encodeURIComponent(code)}`);
     expect(await tillPage.inputValue("#code")).toBe(code);
@@ -167,7 +167,7 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
     expect(await tillPage.locator(`button:has-text("${fr["terminal.lock"]}")`).count()).toBe(1);
 
     // The same code cannot pair a second device.
-    const other = await phoneContext(browser, box.url);
+    const other = await phoneContext(browser, { baseURL: box.url });
     const otherPage = await other.newPage();
     await otherPage.goto(`/pair?code=${encodeURIComponent(code)}`);
     const [reused] = await Promise.all([otherPage.waitForNavigation(), otherPage.click(`button:has-text("${fr["pair.submit"]}")`)]);
@@ -247,7 +247,7 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
   });
 
   test("(g) the language switch turns the login page to English and back to French", async () => {
-    const visitor = await tabletContext(browser, box.url);
+    const visitor = await tabletContext(browser, { baseURL: box.url });
     const page = await visitor.newPage();
     await page.goto("/login");
     expect(await page.getAttribute("html", "lang")).toBe("fr");

@@ -54,23 +54,33 @@ export const PHONE = { width: 390, height: 844 } as const;
 export type ViewportName = "tablet" | "phone";
 export const VIEWPORTS: Record<ViewportName, { readonly width: number; readonly height: number }> = { tablet: TABLET, phone: PHONE };
 
+export interface ContextOptions {
+  readonly baseURL?: string;
+  /**
+   * Lets the test inject scripts (axe-core) despite the box's Content-Security-Policy. Only for
+   * audits: journeys keep the policy on, as a real browser has it.
+   */
+  readonly bypassCSP?: boolean;
+}
+
 /** A touch context of the named size; `isMobile` makes Chromium honour the viewport meta tag. */
-export function touchContext(browser: Browser, viewport: ViewportName, baseURL?: string): Promise<BrowserContext> {
+export function touchContext(browser: Browser, viewport: ViewportName, options: ContextOptions = {}): Promise<BrowserContext> {
   return browser.newContext({
     viewport: VIEWPORTS[viewport],
     hasTouch: true,
     isMobile: true,
     deviceScaleFactor: 1,
-    ...(baseURL ? { baseURL } : {}),
+    bypassCSP: options.bypassCSP ?? false,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
   });
 }
 
-export function tabletContext(browser: Browser, baseURL?: string): Promise<BrowserContext> {
-  return touchContext(browser, "tablet", baseURL);
+export function tabletContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
+  return touchContext(browser, "tablet", options);
 }
 
-export function phoneContext(browser: Browser, baseURL?: string): Promise<BrowserContext> {
-  return touchContext(browser, "phone", baseURL);
+export function phoneContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
+  return touchContext(browser, "phone", options);
 }
 
 export function tempFolder(prefix = "tibox-e2e-"): string {
