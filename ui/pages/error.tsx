@@ -11,7 +11,9 @@ export function ErrorPage({ view, message, code }: { view: View; message: string
         <code safe>{code}</code>
       </p>
       <p>
-        <a href="/">{t("error.home")}</a>
+        <a class="standalone" href="/">
+          {t("error.home")}
+        </a>
       </p>
     </Layout>
   );

@@ -18,7 +18,9 @@ export function LoginPage({ view, email, error }: { view: View; email?: string |
         </button>
       </form>
       <p>
-        <a href="/terminal">{t("login.terminal_hint")}</a>
+        <a class="standalone" href="/terminal">
+          {t("login.terminal_hint")}
+        </a>
       </p>
     </Layout>
   );

@@ -123,7 +123,9 @@ export function OperatorEditPage({ view, operator, notice, error }: { view: View
         </button>
       </form>
       <p>
-        <a href="/admin/operators">{t("common.back")}</a>
+        <a class="standalone" href="/admin/operators">
+          {t("common.back")}
+        </a>
       </p>
     </Layout>
   );

@@ -115,7 +115,9 @@ export function PairingPage({ view, pairing }: { view: View; pairing: PairingDat
       <p>{t("terminals.pairing_scan", { url: pairing.pairUrl })}</p>
       {pairing.caFingerprint ? <p>{t("terminals.fingerprint_check", { fingerprint: pairing.caFingerprint })}</p> : null}
       <p>
-        <a href="/admin/terminals">{t("terminals.back")}</a>
+        <a class="standalone" href="/admin/terminals">
+          {t("terminals.back")}
+        </a>
       </p>
     </Layout>
   );
