@@ -7,11 +7,12 @@
  * - warm: the same, already populated data folder every time (an ordinary restart).
  * Latency is exec until the first 200 from /healthz, polled every millisecond; idle RSS is
  * VmRSS from /proc a moment after that answer. Prints a markdown table with the targets.
+ * `--binary PATH` measures another build instead (e.g. one without --bytecode, to compare).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { binaryName, buildRelease, DIST } from "../deploy/build.ts";
 
 const TARGET_FIRST_200_MS = 150;
@@ -90,8 +91,10 @@ function parseRuns(argv: readonly string[]): number {
 
 async function main(): Promise<void> {
   const runs = parseRuns(process.argv.slice(2));
-  const binary = join(DIST, binaryName("x64"));
-  if (!existsSync(binary)) {
+  const argv = process.argv.slice(2);
+  const binaryIndex = argv.indexOf("--binary");
+  const binary = binaryIndex >= 0 ? argv[binaryIndex + 1]! : join(DIST, binaryName("x64"));
+  if (binaryIndex < 0 && !existsSync(binary)) {
     console.error(`building ${binary}`);
     await buildRelease("x64");
   }
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
     const ms = (values: number[]) => [percentile(values, 0.5), percentile(values, 0.9)].map((v) => `${v.toFixed(0)} ms`);
     const mb = (values: number[]) => [percentile(values, 0.5), percentile(values, 0.9)].map((v) => `${v.toFixed(1)} MB`);
     const cpuModel = cpus()[0]?.model ?? "unknown";
-    console.log(`startup of ${binaryName("x64")}, ${runs} runs each; ${cpus().length} cores (${cpuModel}); bun ${Bun.version}; ${new Date().toISOString()}`);
+    console.log(`startup of ${basename(binary)}, ${runs} runs each; ${cpus().length} cores (${cpuModel}); bun ${Bun.version}; ${new Date().toISOString()}`);
     console.log("");
     console.log("| measure | median | p90 | target |");
     console.log("| --- | --- | --- | --- |");

@@ -159,6 +159,31 @@ describe("beside a serving box", () => {
   });
 });
 
+describe("demo", () => {
+  test("demo seeds a venue with operators and terminals, serves it, and logs its admin in", async () => {
+    const data = folder();
+    const demo = await serveChild(data, [], "demo");
+    try {
+      const health = (await (await fetch(`${demo.url}/healthz`)).json()) as { setup: string };
+      expect(health.setup).toBe("done");
+      const page = await fetch(`${demo.url}/login`);
+      const csrf = /tibox_csrf=([^;]+)/.exec(page.headers.get("set-cookie") ?? "")![1]!;
+      const login = await fetch(`${demo.url}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie: `tibox_csrf=${csrf}` },
+        body: new URLSearchParams({ _csrf: csrf, email: "admin@demo.tibox", password: "demo-admin-2026" }).toString(),
+      });
+      expect(login.status).toBe(303);
+    } finally {
+      expect(await demo.stop()).toBe(0);
+    }
+    const list = await tibox(["terminal", "list", "--data", data]);
+    expect(list.stdout.trim().split("\n").map((line) => line.split("\t")[1])).toEqual(["till", "door", "reader"]);
+    expect((await tibox(["verify", "--data", data])).code).toBe(0);
+  });
+});
+
 describe("admin and help", () => {
   test("reset-password prints a new password that logs in; the old one no longer does", async () => {
     const data = await initialized();

@@ -256,6 +256,7 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
       test(`terminal unlock on ${viewport}, then unlocked`, async () => {
         const page = person(viewport).device;
         await page.goto("/terminal");
+        console.log(await page.locator("main").innerText());
         expect(await page.locator("label.tile", { hasText: CASHIER.name }).count()).toBe(1);
         await check(page, viewport, "terminal unlock");
         if (SCREENSHOTS && viewport === "phone") await page.screenshot({ path: join(SCREENSHOTS, "e2e-unlock-phone.png"), fullPage: true });

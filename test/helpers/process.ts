@@ -34,16 +34,16 @@ export interface ServingChild {
 }
 
 /** Starts `tibox serve` on a free port (HTTPS off) and waits for /healthz. */
-export async function serveChild(data: string, extra: readonly string[] = []): Promise<ServingChild> {
+export async function serveChild(data: string, extra: readonly string[] = [], command = "serve"): Promise<ServingChild> {
   const port = await freePort();
-  const child = Bun.spawn([process.execPath, MAIN, "serve", "--data", data, "--port", String(port), "--host", "127.0.0.1", "--https-port", "0", ...extra], {
+  const child = Bun.spawn([process.execPath, MAIN, command, "--data", data, "--port", String(port), "--host", "127.0.0.1", "--https-port", "0", ...extra], {
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
   });
   const url = `http://127.0.0.1:${port}`;
   const setupCode = new Response(child.stdout).text().then((text) => /"setup_code":"(\d+)"/.exec(text)?.[1]);
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {
