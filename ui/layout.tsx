@@ -2,7 +2,7 @@
  * The page shell: header with the venue's name, navigation by role, language switch, the
  * clock-skew banner, and htmx. Every user-supplied string is rendered with `safe`.
  */
-import type { Children } from "@kitajs/html";
+import { escapeHtml, type Children } from "@kitajs/html";
 import type { MessageKey } from "./i18n/index.ts";
 import { formatTime, type View, type ViewRole } from "./view.ts";
 
@@ -26,9 +26,15 @@ export function CsrfField({ view }: { view: View }) {
   return <input type="hidden" name="_csrf" value={view.csrf} />;
 }
 
-export function Layout({ view, title, children }: { view: View; title: string; children?: Children }) {
+/**
+ * `title` is plain text and is escaped here, unless `titleIsHtml` says it is already HTML-safe
+ * text: the output of t() with variables, whose variables t() escaped (escaping it again would
+ * show "l&#x27;accueil" for "l'accueil").
+ */
+export function Layout({ view, title, titleIsHtml = false, children }: { view: View; title: string; titleIsHtml?: boolean; children?: Children }) {
   const { t } = view;
   const nav = view.operator ? NAV[view.operator.role] : [];
+  const titleHtml = titleIsHtml ? title : escapeHtml(title);
   return (
     <>
       {"<!doctype html>"}
@@ -37,7 +43,7 @@ export function Layout({ view, title, children }: { view: View; title: string; c
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content='{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"4..","swap":true,"error":false},{"code":"...","swap":false,"error":true}]}' />
-          <title safe>{`${title} · ${view.venueName ?? "tibox"}`}</title>
+          <title>{`${titleHtml} · ${escapeHtml(view.venueName ?? "tibox")}`}</title>
           <link rel="stylesheet" href="/assets/app.css" />
           <script src="/assets/htmx.min.js" defer></script>
           <script src="/assets/app.js" defer></script>
@@ -89,7 +95,7 @@ export function Layout({ view, title, children }: { view: View; title: string; c
             </div>
           ) : null}
           <main id="main">
-            <h1 safe>{title}</h1>
+            <h1>{titleHtml}</h1>
             {children}
           </main>
         </body>

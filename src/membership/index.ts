@@ -1,2 +1,2 @@
-/** membership: members, membership products, validity. Empty until the ledger and ticketing issues. */
-export {};
+/** membership: members (the minimal record today), membership products and validity with ticketing. */
+export { checkMemberInput, findMember, insertMember, listMembers, memberByWallet, type Member, type MemberInput } from "./members.ts";

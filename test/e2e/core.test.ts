@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { en } from "../../ui/i18n/en.ts";
 import { fr } from "../../ui/i18n/fr.ts";
-import { translator } from "../../ui/i18n/index.ts";
+import type { MessageKey } from "../../ui/i18n/index.ts";
 import {
   browserTestsSkipped,
   launchBrowser,
@@ -20,8 +20,12 @@ const XSS_NAME = "Les Amis <script>window.__xss=1</script> du Quartier";
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery" } as const;
 const NEW_PASSWORD = "a brand new passphrase";
 const CASHIER = { name: "Camille Caisse", pin: "4821" } as const;
-const TILL_NAME = "Caisse bar";
-const frT = translator("fr");
+const TILL_NAME = "Caisse de l'accueil & bar";
+
+/** The French message as a person reads it on the page (t() returns it HTML-escaped). */
+function frText(key: MessageKey, vars: Record<string, string>): string {
+  return fr[key].replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
 
 interface Health {
   readonly status: string;
@@ -126,7 +130,7 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
 
     await login(adminPage, ADMIN.email, ADMIN.password);
     expect(new URL(adminPage.url()).pathname).toBe("/admin");
-    expect(await adminPage.locator("main > p").first().textContent()).toBe(frT("dashboard.welcome", { name: ADMIN.name }));
+    expect(await adminPage.locator("main > p").first().textContent()).toBe(frText("dashboard.welcome", { name: ADMIN.name }));
   });
 
   test("(c) an admin adds a cashier and pairs a till; the till pairs by code and the cashier unlocks it with the PIN", async () => {
@@ -142,6 +146,8 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
     await adminPage.selectOption("#kind", "till");
     await adminPage.fill("#name", TILL_NAME);
     await Promise.all([adminPage.waitForNavigation(), adminPage.click(`button:has-text("${fr["terminals.generate"]}")`)]);
+    // The terminal's name (an apostrophe and an ampersand, as French names have) reads as typed.
+    expect(await adminPage.locator("h1").textContent()).toBe(frText("terminals.pairing_title", { name: TILL_NAME }));
     const code = (await adminPage.locator("[data-testid=pairing-code]").textContent())?.trim() ?? "";
     expect(code).toMatch(/^[0-9A-Z-]{4,12}$/);
     expect(await adminPage.locator(".qr svg").count()).toBe(1);
@@ -152,7 +158,7 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
     expect(await tillPage.inputValue("#code")).toBe(code);
     const [paired] = await Promise.all([tillPage.waitForNavigation(), tillPage.click(`button:has-text("${fr["pair.submit"]}")`)]);
     expect(paired?.status()).toBe(201);
-    expect(await tillPage.locator(".notice.success").textContent()).toBe(frT("pair.done", { name: TILL_NAME }));
+    expect(await tillPage.locator(".notice.success").textContent()).toBe(frText("pair.done", { name: TILL_NAME }));
     const terminalCookie = (await till.cookies()).find((cookie) => cookie.name === "tibox_terminal");
     expect(terminalCookie?.httpOnly).toBe(true);
     expect(await tillPage.evaluate(() => document.cookie)).not.toContain("tibox_terminal");
@@ -163,7 +169,7 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
     await tillPage.fill("#pin", CASHIER.pin);
     await Promise.all([tillPage.waitForNavigation(), tillPage.click(`form:has(#pin) button:has-text("${fr["terminal.unlock"]}")`)]);
     expect(new URL(tillPage.url()).pathname).toBe("/terminal");
-    expect(await tillPage.locator(".notice.success").textContent()).toBe(frT("terminal.unlocked", { operator: CASHIER.name, terminal: TILL_NAME }));
+    expect(await tillPage.locator(".notice.success").textContent()).toBe(frText("terminal.unlocked", { operator: CASHIER.name, terminal: TILL_NAME }));
     expect(await tillPage.locator(`button:has-text("${fr["terminal.lock"]}")`).count()).toBe(1);
 
     // The same code cannot pair a second device.

@@ -22,7 +22,14 @@ const MIN_TARGET_PX = 44;
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery" } as const;
 const CASHIER = { name: "Camille Caisse", pin: "4821" } as const;
 const VIEWPORT_NAMES: readonly ViewportName[] = ["tablet", "phone"];
-/** Set E2E_SCREENSHOTS to a folder to keep a picture of the dashboard (tablet) and unlock page (phone). */
+/**
+ * The box counts failed attempts (setup code, password, pairing code, PIN) per address and locks
+ * the address after 5 within 15 minutes; every browser here comes from 127.0.0.1. So the pages
+ * with an error are checked once, on the phone (the stricter viewport: narrow, sideways scroll
+ * checked): 4 failures in all, and the cashier can still unlock afterwards.
+ */
+const ERROR_VIEWPORT: ViewportName = "phone";
+/** Set E2E_SCREENSHOTS to a folder to keep a picture of every page checked, to look at (e2e-PAGE-VIEWPORT.png). */
 const SCREENSHOTS = process.env.E2E_SCREENSHOTS;
 
 interface SmallTarget {
@@ -57,18 +64,24 @@ function smallTargets(page: Page): Promise<SmallTarget[]> {
   }, MIN_TARGET_PX);
 }
 
-/** How far the page is wider than the viewport, in CSS px (0 when it does not scroll sideways). */
-function horizontalOverflowPx(page: Page): Promise<number> {
-  return page.evaluate(() => Math.max(0, (document.scrollingElement?.scrollWidth ?? 0) - window.innerWidth));
+/**
+ * How far the page is wider than the device, in CSS px (0 when it does not scroll sideways).
+ * Measured against the device width, not only innerWidth: a mobile browser given content wider
+ * than the screen widens its layout viewport (innerWidth grows to fit and the page is zoomed
+ * out), so `scrollWidth <= innerWidth` alone would pass a page that is too wide.
+ */
+function horizontalOverflowPx(page: Page, deviceWidthPx: number): Promise<number> {
+  return page.evaluate((deviceWidth) => Math.max(0, (document.scrollingElement?.scrollWidth ?? 0) - Math.min(window.innerWidth, deviceWidth)), deviceWidthPx);
 }
 
-/** The elements that stick out to the right on a page that scrolls sideways, for the failure message. */
-function overflowingElements(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
+/** The elements that stick out to the right, or whose text spills out of them, for the failure message. */
+function overflowingElements(page: Page, deviceWidthPx: number): Promise<string[]> {
+  return page.evaluate((deviceWidth) =>
     Array.from(document.querySelectorAll<HTMLElement>("body *"))
-      .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter((element) => element.getBoundingClientRect().right > deviceWidth + 1 || (element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflowX === "visible"))
       .slice(0, 10)
       .map((element) => `${element.tagName.toLowerCase()}${element.className ? "." + String(element.className).replace(/\s+/g, ".") : ""} right=${Math.round(element.getBoundingClientRect().right)}`),
+    deviceWidthPx,
   );
 }
 
@@ -86,10 +99,11 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
     const small = await smallTargets(page);
     expect({ page: label, viewport, small }).toEqual({ page: label, viewport, small: [] });
     if (viewport === "phone") {
-      const overflowPx = await horizontalOverflowPx(page);
-      const culprits = overflowPx > 0 ? await overflowingElements(page) : [];
+      const overflowPx = await horizontalOverflowPx(page, VIEWPORTS.phone.width);
+      const culprits = overflowPx > 0 ? await overflowingElements(page, VIEWPORTS.phone.width) : [];
       expect({ page: label, overflowPx, culprits }).toEqual({ page: label, overflowPx: 0, culprits: [] });
     }
+    if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `e2e-${label.replace(/\W+/g, "-")}-${viewport}.png`), fullPage: true });
   }
 
   async function submit(page: Page, buttonText: string): Promise<number> {
@@ -129,10 +143,11 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
   const person = (viewport: ViewportName) => people.get(viewport)!;
 
   for (const viewport of VIEWPORT_NAMES) {
-    test(`setup wizard on ${viewport}`, async () => {
+    test(`setup wizard on ${viewport}${viewport === ERROR_VIEWPORT ? ", also with an error" : ""}`, async () => {
       const page = person(viewport).admin;
       await page.goto("/setup");
       await check(page, viewport, "setup");
+      if (viewport !== ERROR_VIEWPORT) return;
       // With an error shown too: the notice must pass the same checks.
       await page.fill("#setup_code", "00000000");
       await page.fill("#legal_name", "Les Amis du Quartier");
@@ -172,7 +187,6 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
         const page = person(viewport).admin;
         await page.goto("/admin");
         await check(page, viewport, "dashboard");
-        if (SCREENSHOTS && viewport === "tablet") await page.screenshot({ path: join(SCREENSHOTS, "e2e-dashboard-tablet.png"), fullPage: true });
       });
     }
 
@@ -230,10 +244,11 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
     }
 
     for (const viewport of VIEWPORT_NAMES) {
-      test(`login on ${viewport}, also with an error`, async () => {
+      test(`login on ${viewport}${viewport === ERROR_VIEWPORT ? ", also with an error" : ""}`, async () => {
         const page = person(viewport).visitor;
         await page.goto("/login");
         await check(page, viewport, "login");
+        if (viewport !== ERROR_VIEWPORT) return;
         await page.fill("#email", "nobody@example.org");
         await page.fill("#password", "wrong password");
         expect(await submit(page, fr["login.submit"])).toBe(401);
@@ -242,10 +257,11 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
     }
 
     for (const viewport of VIEWPORT_NAMES) {
-      test(`pair page on ${viewport}, also with an error`, async () => {
+      test(`pair page on ${viewport}${viewport === ERROR_VIEWPORT ? ", also with an error" : ""}`, async () => {
         const page = person(viewport).visitor;
         await page.goto("/pair");
         await check(page, viewport, "pair");
+        if (viewport !== ERROR_VIEWPORT) return;
         await page.fill("#code", "00000000");
         expect(await submit(page, fr["pair.submit"])).toBeGreaterThanOrEqual(400);
         await check(page, viewport, "pair with an error");
@@ -253,16 +269,16 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
     }
 
     for (const viewport of VIEWPORT_NAMES) {
-      test(`terminal unlock on ${viewport}, then unlocked`, async () => {
+      test(`terminal unlock on ${viewport}${viewport === ERROR_VIEWPORT ? " (also with an error)" : ""}, then unlocked`, async () => {
         const page = person(viewport).device;
         await page.goto("/terminal");
-        console.log(await page.locator("main").innerText());
         expect(await page.locator("label.tile", { hasText: CASHIER.name }).count()).toBe(1);
         await check(page, viewport, "terminal unlock");
-        if (SCREENSHOTS && viewport === "phone") await page.screenshot({ path: join(SCREENSHOTS, "e2e-unlock-phone.png"), fullPage: true });
-        await page.fill("#pin", "0000");
-        await submit(page, fr["terminal.unlock"]);
-        await check(page, viewport, "terminal unlock with an error");
+        if (viewport === ERROR_VIEWPORT) {
+          await page.fill("#pin", "0000");
+          expect(await submit(page, fr["terminal.unlock"])).toBe(401);
+          await check(page, viewport, "terminal unlock with an error");
+        }
         await page.fill("#pin", CASHIER.pin);
         await submit(page, fr["terminal.unlock"]);
         expect(await page.locator(".notice.success").count()).toBe(1);

@@ -17,7 +17,7 @@ export function DashboardPage({ view, data }: { view: View; data: DashboardData 
     <Layout view={view} title={t("dashboard.title")}>
       <p>{t("dashboard.welcome", { name: view.operator?.name ?? "" })}</p>
       <dl class="stats">
-        <div>
+        <div class="wide">
           <dt>{t("dashboard.venue")}</dt>
           <dd safe>{data.venue.legalName}</dd>
         </div>

@@ -42,12 +42,18 @@ export function EventsPage({ view, events, kinds, kind, olderHref }: { view: Vie
         <tbody>
           {events.map((event) => (
             <tr>
-              <td>{String(event.seq)}</td>
-              <td>{formatTime(view, event.atMs)}</td>
-              <td safe>{event.kind}</td>
-              <td safe>{event.actor}</td>
-              <td safe>{event.subject}</td>
-              <td>
+              <td data-label={t("events.seq")}>{String(event.seq)}</td>
+              <td data-label={t("events.at")}>{formatTime(view, event.atMs)}</td>
+              <td data-label={t("events.kind")} safe>
+                {event.kind}
+              </td>
+              <td data-label={t("events.actor")} safe>
+                {event.actor}
+              </td>
+              <td data-label={t("events.subject")} safe>
+                {event.subject}
+              </td>
+              <td data-label={t("events.detail")}>
                 <code safe>{event.detail}</code>
               </td>
             </tr>

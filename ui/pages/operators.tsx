@@ -51,10 +51,14 @@ export function OperatorsPage({ view, operators, notice, error }: { view: View; 
         <tbody>
           {operators.map((operator) => (
             <tr>
-              <td safe>{operator.name}</td>
-              <td safe>{operator.email ?? ""}</td>
-              <td>{t(roleKey(operator.role))}</td>
-              <td>{operator.active ? t("operators.active") : t("operators.inactive")}</td>
+              <td data-label={t("operators.name")} safe>
+                {operator.name}
+              </td>
+              <td data-label={t("operators.email")} safe>
+                {operator.email ?? ""}
+              </td>
+              <td data-label={t("operators.role")}>{t(roleKey(operator.role))}</td>
+              <td data-label={t("operators.status")}>{operator.active ? t("operators.active") : t("operators.inactive")}</td>
               <td>
                 <a class="button" href={`/admin/operators/${operator.id}`}>
                   {t("operators.edit")}

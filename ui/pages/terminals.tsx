@@ -54,9 +54,9 @@ export function TerminalsPage({ view, terminals, error }: { view: View; terminal
                     </form>
                   )}
                 </td>
-                <td>{t(kindKey(terminal.kind))}</td>
-                <td>{terminal.lastSeenAtMs ? formatTime(view, terminal.lastSeenAtMs) : t("common.never")}</td>
-                <td>{terminal.revokedAtMs ? t("terminals.revoked") : t("terminals.active")}</td>
+                <td data-label={t("terminals.kind")}>{t(kindKey(terminal.kind))}</td>
+                <td data-label={t("terminals.last_seen")}>{terminal.lastSeenAtMs ? formatTime(view, terminal.lastSeenAtMs) : t("common.never")}</td>
+                <td data-label={t("terminals.status")}>{terminal.revokedAtMs ? t("terminals.revoked") : t("terminals.active")}</td>
                 <td>
                   {terminal.revokedAtMs ? null : (
                     <form method="post" action={`/admin/terminals/${terminal.id}/revoke`} class="inline" hx-confirm={t("terminals.revoke_confirm")}>
@@ -104,7 +104,7 @@ export interface PairingData {
 export function PairingPage({ view, pairing }: { view: View; pairing: PairingData }) {
   const { t } = view;
   return (
-    <Layout view={view} title={t("terminals.pairing_title", { name: pairing.name })}>
+    <Layout view={view} title={t("terminals.pairing_title", { name: pairing.name })} titleIsHtml>
       <div class="qr" role="img" aria-label={pairing.pairUrl}>
         {pairing.qrSvg}
       </div>

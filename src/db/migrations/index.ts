@@ -2,6 +2,8 @@
 
 import m0 from "./0000_core.sql" with { type: "text" };
 import m1 from "./0001_event_log_append_only.sql" with { type: "text" };
+import m2 from "./0002_ledger.sql" with { type: "text" };
+import m3 from "./0003_ledger_append_only.sql" with { type: "text" };
 
 export interface Migration {
   readonly tag: string;
@@ -11,4 +13,6 @@ export interface Migration {
 export const embeddedMigrations: readonly Migration[] = [
   { tag: "0000_core", sql: m0 },
   { tag: "0001_event_log_append_only", sql: m1 },
+  { tag: "0002_ledger", sql: m2 },
+  { tag: "0003_ledger_append_only", sql: m3 },
 ];
