@@ -21,6 +21,7 @@ Commands:
       --timezone TZ (default Europe/Paris)  --currency CODE (default EUR)
   verify                     Check every chain and invariant; exit 0 sound, 1 fault (named), 2 could not check.
       --json                 Print the outcome as JSON
+      --expect-head SEQ:HASH The journal must contain this entry (a head printed on a Z ticket)
   demo                       Seed a demo venue in ./demo-data (or --data) and serve it.
   terminal add --kind till|door|reader --name NAME
                              Add a device; its token is printed alone on the last line.

@@ -2,7 +2,7 @@
 import { VERSION } from "../app.ts";
 import { isAppError, systemClock } from "../kernel/index.ts";
 import { admin } from "./admin.ts";
-import { hasFlag, parseArgs, requireFlag, UsageError } from "./args.ts";
+import { flag, hasFlag, parseArgs, requireFlag, UsageError } from "./args.ts";
 import { backup, restore } from "./backup.ts";
 import { resolveConfig, resolveDataFolder } from "./config.ts";
 import { demoBanner, seedDemo } from "./demo.ts";
@@ -10,7 +10,7 @@ import { HELP } from "./help.ts";
 import { init } from "./init.ts";
 import { serve } from "./serve.ts";
 import { terminal } from "./terminal.ts";
-import { VERIFY_EXIT, verifyDataFolder } from "./verify.ts";
+import { parseExpectHead, VERIFY_EXIT, verifyDataFolder } from "./verify.ts";
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -66,7 +66,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         await init(data, args, io.env, io.out);
         return 0;
       case "verify": {
-        const outcome = verifyDataFolder(data);
+        const expected = flag(args, "expect-head");
+        const outcome = verifyDataFolder(data, expected ? { expectHead: parseExpectHead(expected) } : {});
         if (hasFlag(args, "json")) io.out(JSON.stringify(outcome));
         else {
           for (const check of outcome.checks) io.out(`ok    ${check}`);

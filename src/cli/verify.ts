@@ -2,15 +2,18 @@
  * `tibox verify`: checks everything that can be checked, from the data folder alone, in one
  * read-only snapshot (so it runs beside a serving box and sees one consistent state).
  * Exit 0: sound. Exit 1: a fault, named (the first one found). Exit 2: could not check.
- * Today it checks: SQLite integrity, the migrations, the venue key, the technical event log's
- * chain, hashes and signatures (with @noble/curves, the implementation that did not sign), and
- * the time floor. The ledger and fiscal chains join it as their rooms arrive.
+ * It checks: SQLite integrity, the migrations, the venue key, the technical event log's chain,
+ * hashes and signatures, the ledger (ledger/verify.ts: its own encoder, @noble/curves, balances,
+ * zero sums, backing, idempotency, an optional expected head), and the time floor. The fiscal
+ * chain joins it with the point of sale.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { verifyEventLog } from "../auth/index.ts";
 import { dataDir, embeddedMigrations, openReadOnlyDatabase, readSnapshot, readTimeFloor, type Sqlite } from "../db/index.ts";
 import { findVenue } from "../federation/index.ts";
 import { fromHex, signerFromPem, toHex } from "../kernel/index.ts";
+import { verifyLedger } from "../ledger/index.ts";
+import { UsageError } from "./args.ts";
 
 export type VerifyOutcome =
   | { readonly status: "sound"; readonly checks: readonly string[] }
@@ -19,7 +22,18 @@ export type VerifyOutcome =
 
 export const VERIFY_EXIT = { sound: 0, fault: 1, unable: 2 } as const;
 
-export function verifyDataFolder(folder: string): VerifyOutcome {
+export interface VerifyOptions {
+  /** "SEQ:HASH" printed on a Z ticket: the journal must contain that entry with that hash. */
+  readonly expectHead?: { readonly seq: number; readonly hash: string } | undefined;
+}
+
+export function parseExpectHead(text: string): { seq: number; hash: string } {
+  const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim().toLowerCase());
+  if (!match) throw new UsageError("--expect-head is SEQ:HASH (the entry number and its 64 hex digits)");
+  return { seq: Number(match[1]), hash: match[2]! };
+}
+
+export function verifyDataFolder(folder: string, options: VerifyOptions = {}): VerifyOutcome {
   const dir = dataDir(folder);
   if (!existsSync(dir.databasePath)) return { status: "unable", reason: `no database at ${dir.databasePath}`, checks: [] };
   let sqlite: Sqlite;
@@ -29,7 +43,7 @@ export function verifyDataFolder(folder: string): VerifyOutcome {
     return { status: "unable", reason: `cannot open ${dir.databasePath}: ${(error as Error).message}`, checks: [] };
   }
   try {
-    return readSnapshot(sqlite, () => verifySnapshot(sqlite, dir.venueKeyPath));
+    return readSnapshot(sqlite, () => verifySnapshot(sqlite, dir.venueKeyPath, options));
   } catch (error) {
     return { status: "unable", reason: `could not read the database: ${(error as Error).message}`, checks: [] };
   } finally {
@@ -37,7 +51,7 @@ export function verifyDataFolder(folder: string): VerifyOutcome {
   }
 }
 
-function verifySnapshot(sqlite: Sqlite, venueKeyPath: string): VerifyOutcome {
+function verifySnapshot(sqlite: Sqlite, venueKeyPath: string, options: VerifyOptions): VerifyOutcome {
   const checks: string[] = [];
   const integrity = sqlite.query<{ integrity_check: string }, []>("PRAGMA integrity_check").all();
   if (integrity.length !== 1 || integrity[0]!.integrity_check !== "ok") {
@@ -56,8 +70,10 @@ function verifySnapshot(sqlite: Sqlite, venueKeyPath: string): VerifyOutcome {
 
   const venue = findVenue(sqlite);
   const eventCount = sqlite.query<{ n: number }, []>("SELECT count(*) AS n FROM event_log").get()?.n ?? 0;
+  const entryCount = sqlite.query<{ n: number }, []>("SELECT count(*) AS n FROM ledger_entries").get()?.n ?? 0;
   if (!venue) {
-    if (eventCount > 0) return { status: "fault", fault: "the event log has records but the venue is missing", checks };
+    if (eventCount > 0 || entryCount > 0) return { status: "fault", fault: "signed records exist but the venue is missing", checks };
+    if (options.expectHead) return { status: "fault", fault: `the journal is empty, not at the expected head ${options.expectHead.seq}`, checks };
     checks.push("venue: setup pending, nothing signed yet");
     return { status: "sound", checks };
   }
@@ -84,7 +100,15 @@ function verifySnapshot(sqlite: Sqlite, venueKeyPath: string): VerifyOutcome {
   if (!chain.ok) return { status: "fault", fault: chain.fault, checks };
   checks.push(`event log: ${chain.records} records, chain and signatures sound, head ${chain.headHash.slice(0, 16)}`);
 
-  const latest = sqlite.query<{ at: number | null }, []>("SELECT max(at_ms) AS at FROM event_log").get()?.at ?? 0;
+  const backedAssets = sqlite.query<{ code: string }, []>("SELECT code FROM assets WHERE backed = 1 ORDER BY code").all().map((row) => row.code);
+  const ledger = verifyLedger(sqlite, { publicKey, backedAssets, expectHead: options.expectHead });
+  if (!ledger.ok) return { status: "fault", fault: ledger.fault, checks };
+  checks.push(
+    `ledger: ${ledger.entries} entries, chain, signatures, balances, zero sums, backing (${backedAssets.join(", ") || "none"}) and idempotency sound; head ${ledger.head.seq}:${ledger.head.hash}`,
+  );
+
+  const latest =
+    sqlite.query<{ at: number | null }, []>("SELECT max(at) AS at FROM (SELECT max(at_ms) AS at FROM event_log UNION ALL SELECT max(at_ms) FROM ledger_entries)").get()?.at ?? 0;
   const floor = readTimeFloor(sqlite);
   if (floor < latest) return { status: "fault", fault: `time floor ${floor} is below the latest stamp ${latest}`, checks };
   checks.push("time floor: at or after every stamp");

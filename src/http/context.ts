@@ -31,8 +31,10 @@ export interface Ctx {
   readonly csrf: string;
   /** Form fields or JSON object fields of the body (strings only), empty for GET. */
   readonly fields: Fields;
-  /** The JSON body as parsed, for device routes that take nested values. */
+  /** The JSON body as parsed, for device routes that take typed values. */
   readonly jsonBody: unknown;
+  /** The body exactly as received (bounded), for idempotency digests. */
+  readonly rawBody: string;
   /** Set-Cookie headers to add to the response. */
   readonly setCookies: string[];
 }

@@ -58,18 +58,20 @@ function bearerToken(request: Request): string | undefined {
   return match?.[1];
 }
 
-async function readFields(request: Request): Promise<{ fields: Map<string, string>; jsonBody: unknown } | { error: string; message: string }> {
+type Body = { fields: Map<string, string>; jsonBody: unknown; rawBody: string };
+
+async function readFields(request: Request): Promise<Body | { error: string; message: string }> {
   const fields = new Map<string, string>();
-  if (request.method === "GET" || request.method === "HEAD") return { fields, jsonBody: undefined };
+  if (request.method === "GET" || request.method === "HEAD") return { fields, jsonBody: undefined, rawBody: "" };
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limits.requestBodyBytes) return { error: "body_too_large", message: `bodies are limited to ${limits.requestBodyBytes} bytes` };
   const text = await request.text();
   if (text.length > limits.requestBodyBytes) return { error: "body_too_large", message: `bodies are limited to ${limits.requestBodyBytes} bytes` };
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (!text) return { fields, jsonBody: undefined };
+  if (!text) return { fields, jsonBody: undefined, rawBody: "" };
   if (type === "application/x-www-form-urlencoded") {
     for (const [key, value] of new URLSearchParams(text)) if (!fields.has(key)) fields.set(key, value);
-    return { fields, jsonBody: undefined };
+    return { fields, jsonBody: undefined, rawBody: text };
   }
   if (type === "application/json") {
     let parsed: unknown;
@@ -83,7 +85,7 @@ async function readFields(request: Request): Promise<{ fields: Map<string, strin
       if (typeof value === "string") fields.set(key, value);
       else if (typeof value === "number" || typeof value === "boolean") fields.set(key, String(value));
     }
-    return { fields, jsonBody: parsed };
+    return { fields, jsonBody: parsed, rawBody: text };
   }
   return { error: "unsupported_media_type", message: "send application/x-www-form-urlencoded or application/json" };
 }
@@ -143,6 +145,7 @@ async function gate(deps: HttpDeps, route: Route, request: Request, params: Reco
     csrf: csrfCookie && /^[A-Za-z0-9_-]{32,64}$/.test(csrfCookie) ? csrfCookie : Buffer.from(deps.random(24)).toString("base64url"),
     fields: new Map(),
     jsonBody: undefined,
+    rawBody: "",
     setCookies,
   };
   if (ctx.csrf !== csrfCookie) setCookie(ctx, COOKIE.csrf, ctx.csrf);
@@ -152,7 +155,7 @@ async function gate(deps: HttpDeps, route: Route, request: Request, params: Reco
 
   const body = await readFields(request);
   if ("error" in body) return refuse(ctx, body.error, body.message);
-  const ready: Ctx = { ...ctx, fields: body.fields, jsonBody: body.jsonBody };
+  const ready: Ctx = { ...ctx, fields: body.fields, jsonBody: body.jsonBody, rawBody: body.rawBody };
 
   if (route.method === "POST" && route.access.kind !== "device" && !isApi(url.pathname) && !csrfValid(ready, csrfCookie)) {
     return refuse(ready, "csrf_invalid", ready.t("error.csrf_invalid"));

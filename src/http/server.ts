@@ -15,8 +15,9 @@ import { pageRoutes } from "./pages.ts";
 import { html, jsonError } from "./respond.ts";
 import { refuse, runRoute, type Route } from "./router.ts";
 import { terminalRoutes } from "./terminal.ts";
+import { walletRoutes } from "./wallet-api.ts";
 
-export const ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes];
+export const ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes];
 
 interface AddressSource {
   requestIP(request: Request): { address: string } | null;

@@ -20,7 +20,8 @@ const XSS_NAME = "Les Amis <script>window.__xss=1</script> du Quartier";
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery" } as const;
 const NEW_PASSWORD = "a brand new passphrase";
 const CASHIER = { name: "Camille Caisse", pin: "4821" } as const;
-const TILL_NAME = "Caisse de l'accueil & bar";
+/** An apostrophe and an ampersand, as French names have, and markup that must stay text. */
+const TILL_NAME = "Caisse de l'accueil & <i>bar</i>";
 
 /** The French message as a person reads it on the page (t() returns it HTML-escaped). */
 function frText(key: MessageKey, vars: Record<string, string>): string {
@@ -146,8 +147,10 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
     await adminPage.selectOption("#kind", "till");
     await adminPage.fill("#name", TILL_NAME);
     await Promise.all([adminPage.waitForNavigation(), adminPage.click(`button:has-text("${fr["terminals.generate"]}")`)]);
-    // The terminal's name (an apostrophe and an ampersand, as French names have) reads as typed.
+    // The terminal's name reads exactly as typed: not escaped twice, not interpreted.
     expect(await adminPage.locator("h1").textContent()).toBe(frText("terminals.pairing_title", { name: TILL_NAME }));
+    expect(await adminPage.title()).toStartWith(frText("terminals.pairing_title", { name: TILL_NAME }));
+    expect(await adminPage.locator("main i").count()).toBe(0);
     const code = (await adminPage.locator("[data-testid=pairing-code]").textContent())?.trim() ?? "";
     expect(code).toMatch(/^[0-9A-Z-]{4,12}$/);
     expect(await adminPage.locator(".qr svg").count()).toBe(1);
@@ -165,6 +168,7 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
 
     await Promise.all([tillPage.waitForURL("**/terminal"), tillPage.click(`a:has-text("${fr["pair.continue"]}")`)]);
     expect(await tillPage.locator("h1").textContent()).toBe(TILL_NAME);
+    expect(await tillPage.locator("main i").count()).toBe(0);
     await tillPage.locator("label.tile", { hasText: CASHIER.name }).click();
     await tillPage.fill("#pin", CASHIER.pin);
     await Promise.all([tillPage.waitForNavigation(), tillPage.click(`form:has(#pin) button:has-text("${fr["terminal.unlock"]}")`)]);
