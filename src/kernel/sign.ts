@@ -42,6 +42,16 @@ export function generateSigningKeyPem(): string {
   return privateKey.export({ format: "pem", type: "pkcs8" }).toString();
 }
 
+/** PKCS#8 DER header of an Ed25519 private key; the 32-byte seed follows it (RFC 8410). */
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+/** A signer from a 32-byte seed: for published test vectors, never for a venue's key. */
+export function signerFromSeed(seed: Uint8Array): Signer {
+  if (seed.length !== 32) throw new RangeError("an Ed25519 seed is 32 bytes");
+  const der = Buffer.concat([PKCS8_ED25519_PREFIX, Buffer.from(seed)]);
+  return signerFromPem(createPrivateKey({ key: der, format: "der", type: "pkcs8" }).export({ format: "pem", type: "pkcs8" }).toString());
+}
+
 export function signerFromPem(privateKeyPem: string): Signer {
   const privateKey = createPrivateKey(privateKeyPem);
   if (privateKey.asymmetricKeyType !== "ed25519") throw new RangeError("not an Ed25519 private key");
