@@ -12,12 +12,18 @@ import { apiRoutes } from "./api.ts";
 import type { HttpDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
 import { pageRoutes } from "./pages.ts";
-import { html, jsonError } from "./respond.ts";
+import { html, json, jsonError } from "./respond.ts";
+import { openApiDocument } from "./openapi.ts";
 import { refuse, runRoute, type Route } from "./router.ts";
 import { terminalRoutes } from "./terminal.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-export const ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes];
+
+export const ROUTES: readonly Route[] = [
+  ...APP_ROUTES,
+  { method: "GET", path: "/api/openapi.json", access: { kind: "public" }, handle: (ctx) => json(openApiDocument(ctx.deps.version, APP_ROUTES).document) },
+];
 
 interface AddressSource {
   requestIP(request: Request): { address: string } | null;
