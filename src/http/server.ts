@@ -22,7 +22,7 @@ const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRo
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,
-  { method: "GET", path: "/api/openapi.json", access: { kind: "public" }, handle: (ctx) => json(openApiDocument(ctx.deps.version, APP_ROUTES).document) },
+  { method: "GET", path: "/api/openapi.json", access: { kind: "anyone" }, handle: (ctx) => json(openApiDocument(ctx.deps.version, APP_ROUTES).document) },
 ];
 
 interface AddressSource {
