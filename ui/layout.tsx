@@ -56,17 +56,6 @@ export function Layout({ view, title, titleIsHtml = false, children }: { view: V
             <a class="brand" href="/" safe>
               {view.venueName ?? "tibox"}
             </a>
-            <nav aria-label="Navigation">
-              <ul>
-                {nav.map(([href, key]) => (
-                  <li>
-                    <a href={href} aria-current={view.path === href ? "page" : undefined}>
-                      {t(key)}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </nav>
             <div class="top-actions">
               <form method="post" action="/lang">
                 <CsrfField view={view} />
@@ -85,6 +74,19 @@ export function Layout({ view, title, titleIsHtml = false, children }: { view: V
                 </form>
               ) : null}
             </div>
+            {nav.length > 0 ? (
+              <nav aria-label="Navigation">
+                <ul>
+                  {nav.map(([href, key]) => (
+                    <li>
+                      <a href={href} aria-current={view.path === href ? "page" : undefined}>
+                        {t(key)}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            ) : null}
           </header>
           <div id="clock-skew" class="banner warning" role="alert" hidden>
             {t("clock.skew_warning")}

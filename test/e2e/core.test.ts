@@ -1,4 +1,4 @@
-// Proves the box's core journeys work end to end in a real browser against a real `tibox serve` child process on a real SQLite file: setup wizard (wrong code refused, hostile venue name shown as text), logout and login, pairing and unlocking a till, a cashier refused the admin pages, a password reset and a backup taken by the CLI beside the serving box, restore and verify, and the language switch; the steps run in order and share one box, one Chromium and one context per person.
+// Proves the box's core journeys work end to end in a real browser against a real `tibox serve` child process on a real SQLite file: setup wizard (wrong code refused, hostile venue name shown as text), logout and login, pairing and unlocking a till, a cashier refused the admin pages, a password reset and a backup taken by the CLI beside the serving box, restore and verify, the language switch, and a confirmed revocation; the steps run in order and share one box, one Chromium and one context per person.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { en } from "../../ui/i18n/en.ts";
@@ -277,5 +277,37 @@ describe.skipIf(browserTestsSkipped())("core journeys in Chromium", () => {
     expect(await page.getAttribute("html", "lang")).toBe("fr");
     expect(await page.locator("h1").textContent()).toBe(fr["login.title"]);
     await visitor.close();
+  });
+
+  test("(h) revoking a terminal asks first: dismissed, nothing happens; accepted, the till is revoked and locked out", async () => {
+    expect(till).toBeDefined();
+    const revokes: string[] = [];
+    adminPage.on("request", (request) => {
+      if (request.url().endsWith("/revoke")) revokes.push(request.method());
+    });
+    await adminPage.goto("/admin/terminals");
+    const row = adminPage.locator("tbody tr", { has: adminPage.locator(`input[value="${TILL_NAME}"]`) });
+    expect(await row.count()).toBe(1);
+
+    const asked: string[] = [];
+    adminPage.once("dialog", (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await row.locator(`button:has-text("${fr["terminals.revoke"]}")`).click();
+    expect(asked).toEqual([fr["terminals.revoke_confirm"]]);
+    await adminPage.reload();
+    expect(revokes).toEqual([]);
+    expect(await row.locator(`td[data-label="${fr["terminals.status"]}"]`).textContent()).toBe(fr["terminals.active"]);
+
+    adminPage.once("dialog", (dialog) => void dialog.accept());
+    await row.locator(`button:has-text("${fr["terminals.revoke"]}")`).click();
+    await adminPage.locator("tbody tr", { hasText: fr["terminals.revoked"] }).waitFor();
+    expect(revokes).toEqual(["POST"]);
+    expect(new URL(adminPage.url()).pathname).toBe("/admin/terminals");
+
+    const tillPage = till!.pages()[0]!;
+    await tillPage.goto("/terminal");
+    expect(await tillPage.locator("main p").first().textContent()).toBe(fr["terminal.not_paired"]);
   });
 });

@@ -59,7 +59,18 @@ export function TerminalsPage({ view, terminals, error }: { view: View; terminal
                 <td data-label={t("terminals.status")}>{terminal.revokedAtMs ? t("terminals.revoked") : t("terminals.active")}</td>
                 <td>
                   {terminal.revokedAtMs ? null : (
-                    <form method="post" action={`/admin/terminals/${terminal.id}/revoke`} class="inline" hx-confirm={t("terminals.revoke_confirm")}>
+                    // htmx asks hx-confirm only for requests it sends itself, so the form posts through
+                    // htmx (hx-post) and swaps in the page's main from the answer; without htmx it posts plainly.
+                    <form
+                      method="post"
+                      action={`/admin/terminals/${terminal.id}/revoke`}
+                      class="inline"
+                      hx-post={`/admin/terminals/${terminal.id}/revoke`}
+                      hx-confirm={t("terminals.revoke_confirm")}
+                      hx-target="main"
+                      hx-select="main"
+                      hx-swap="outerHTML"
+                    >
                       <CsrfField view={view} />
                       <button type="submit" class="danger">
                         {t("terminals.revoke")}
