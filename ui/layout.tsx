@@ -11,11 +11,18 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin", "nav.dashboard"],
     ["/admin/operators", "nav.operators"],
     ["/admin/terminals", "nav.terminals"],
+    ["/admin/wallet", "nav.treasury"],
+    ["/admin/cards", "nav.cards"],
+    ["/admin/members", "nav.members"],
+    ["/admin/assets", "nav.assets"],
     ["/admin/events", "nav.events"],
     ["/admin/venue", "nav.venue"],
   ],
   manager: [
     ["/admin", "nav.dashboard"],
+    ["/admin/wallet", "nav.treasury"],
+    ["/admin/cards", "nav.cards"],
+    ["/admin/members", "nav.members"],
     ["/admin/events", "nav.events"],
   ],
   cashier: [["/terminal", "nav.terminal"]],
@@ -60,7 +67,7 @@ export function Layout({ view, title, titleIsHtml = false, children }: { view: V
               <form method="post" action="/lang">
                 <CsrfField view={view} />
                 <input type="hidden" name="lang" value={view.lang === "fr" ? "en" : "fr"} />
-                <input type="hidden" name="back" value={view.path} />
+                <input type="hidden" name="back" value={view.returnTo} />
                 <button type="submit" class="link" lang={view.lang === "fr" ? "en" : "fr"}>
                   {t("lang.switch")}
                 </button>

@@ -8,6 +8,8 @@ export interface View {
   readonly lang: Lang;
   readonly csrf: string;
   readonly path: string;
+  /** Where the language switch brings the user back: this page, or the page a form came from. */
+  readonly returnTo: string;
   readonly serverTimeMs: number;
   readonly venueName: string | undefined;
   readonly operator: { readonly name: string; readonly role: ViewRole } | undefined;

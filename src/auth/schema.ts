@@ -72,7 +72,7 @@ export const pairingCodes = sqliteTable("pairing_codes", {
 });
 
 export const loginThrottle = sqliteTable("login_throttle", {
-  /** "account:<email or operator id>" or "address:<ip>". */
+  /** "account:<email or operator id>" or "address:<kind>:<ip>" (kind: password, pin, card, pairing, setup). */
   key: text("key").primaryKey(),
   failures: integer("failures").notNull(),
   windowStartMs: integer("window_start_ms").notNull(),

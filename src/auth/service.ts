@@ -140,6 +140,7 @@ export class AuthService {
       const updated = updateOperator(tx, operator.id, { passwordHash, active: true });
       revokeOperatorSessions(tx, operator.id);
       clearFailures(tx, `account:${updated.email}`);
+      tx.sqlite.query("DELETE FROM login_throttle WHERE key LIKE 'address:password:%'").run();
       appendEvent(tx, this.#deps.signer, { kind: "operator.password_reset", actor, subject: `operator:${operator.id}`, detail: {} });
       return publicOperator(updated);
     });
@@ -160,7 +161,7 @@ export class AuthService {
 
   async loginWithPassword(email: string, password: string, address: string): Promise<{ session: NewSession; operator: PublicOperator }> {
     const cleanEmail = email.trim().toLowerCase().slice(0, limits.textFieldChars);
-    const keys = [`account:${cleanEmail}`, `address:${address}`];
+    const keys = [`account:${cleanEmail}`, `address:password:${address}`];
     await this.refuseIfLocked(keys, cleanEmail, address);
     const operator = cleanEmail ? findOperatorByEmail(this.#orm, cleanEmail) : undefined;
     const passwordOk = await verifySecret(password, operator?.passwordHash ?? null);
@@ -169,7 +170,7 @@ export class AuthService {
       fail("login_failed", "wrong email or password");
     }
     return this.#deps.writer.submit((tx) => {
-      clearFailures(tx, keys[0]!);
+      for (const key of keys) clearFailures(tx, key);
       const session = insertSession(tx, this.#deps.random, operator.id, null);
       appendEvent(tx, this.#deps.signer, { kind: "login.succeeded", actor: `operator:${operator.id}`, subject: "", detail: { method: "password", address } });
       return { session, operator: publicOperator(operator) };
@@ -179,7 +180,7 @@ export class AuthService {
   /** A cashier or door volunteer unlocks a paired terminal with their PIN. */
   async unlockWithPin(terminalId: string, operatorId: string, pin: string, address: string) {
     const terminal = this.#activeTerminal(terminalId);
-    const keys = [`account:${operatorId}`, `address:${address}`];
+    const keys = [`account:${operatorId}`, `address:pin:${address}`];
     await this.refuseIfLocked(keys, operatorId, address);
     const operator = findOperator(this.#orm, operatorId);
     const pinOk = await verifySecret(pin, operator?.pinHash ?? null);
@@ -187,26 +188,27 @@ export class AuthService {
       await this.recordFailedAttempt(keys, operatorId, address);
       fail("login_failed", "wrong PIN");
     }
-    return this.#openTerminalSession(terminal, operator, "pin", address);
+    return this.#openTerminalSession(terminal, operator, "pin", address, keys);
   }
 
   /** A staff card tapped on a paired terminal unlocks it for its operator. */
   async unlockWithStaffCard(terminalId: string, cardUid: string, address: string) {
     const terminal = this.#activeTerminal(terminalId);
     const uid = normalizeCardUid(cardUid);
-    const keys = [`address:${address}`];
+    const keys = [`address:card:${address}`];
     await this.refuseIfLocked(keys, `card:${uid}`, address);
     const operator = findOperatorByStaffCard(this.#orm, uid);
     if (!operator || !UNLOCK_ROLES[terminal.kind].includes(operator.role)) {
       await this.recordFailedAttempt(keys, `card:${uid}`, address);
       fail("login_failed", "this card is not a staff card for this terminal");
     }
-    return this.#openTerminalSession(terminal, operator, "staff_card", address);
+    return this.#openTerminalSession(terminal, operator, "staff_card", address, keys);
   }
 
-  #openTerminalSession(terminal: Terminal, operator: Operator, method: string, address: string) {
+  #openTerminalSession(terminal: Terminal, operator: Operator, method: string, address: string, keys: readonly string[]) {
     return this.#deps.writer.submit((tx) => {
       clearFailures(tx, `account:${operator.id}`);
+      for (const key of keys) clearFailures(tx, key);
       const session = insertSession(tx, this.#deps.random, operator.id, terminal.id);
       appendEvent(tx, this.#deps.signer, {
         kind: "login.succeeded",
@@ -291,7 +293,7 @@ export class AuthService {
 
   /** Refuses a pairing code guessed too often from one address (8 digits, 10 minutes). */
   async claimPairingCodeGuarded(code: string, address: string) {
-    const keys = [`address:${address}`];
+    const keys = [`address:pairing:${address}`];
     await this.refuseIfLocked(keys, "pairing", address);
     try {
       return await this.claimPairingCode(code, address);

@@ -1,7 +1,9 @@
 /**
- * Login rate limits. Failures are counted per account and per address over a window; past the
- * bound the key is locked for a while. Counters live in SQLite, so they hold across restarts and
- * across processes.
+ * Login rate limits. Failures are counted per account ("account:<id>", 5 failures) and per
+ * address and kind of attempt ("address:<kind>:<ip>", 20 failures: a till or a NAT is shared)
+ * over a window; past the bound the key is locked for a while. A success clears the account's
+ * counter and its address's counter for that kind. Counters live in SQLite, so they hold across
+ * restarts and across processes.
  */
 import { eq } from "drizzle-orm";
 import { limits } from "../kernel/index.ts";
@@ -24,7 +26,8 @@ export function recordFailure(tx: Tx, keys: readonly string[]): boolean {
     const row = tx.orm.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get();
     const fresh = !row || nowMs - row.windowStartMs > limits.loginFailureWindowMs;
     const failures = fresh ? 1 : row.failures + 1;
-    const lockNow = failures >= limits.loginFailuresBeforeLockout;
+    const bound = key.startsWith("address:") ? limits.addressFailuresBeforeLockout : limits.loginFailuresBeforeLockout;
+    const lockNow = failures >= bound;
     const next = {
       key,
       failures: lockNow ? 0 : failures,

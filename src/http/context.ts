@@ -51,6 +51,21 @@ export function clearCookie(ctx: Ctx, name: string): void {
   setCookie(ctx, name, "", 0);
 }
 
+/** A GET page comes back to itself (query included); a page rendered by a POST, to the page the form was on. */
+function returnTo(ctx: Ctx): string {
+  if (ctx.request.method === "GET") return ctx.url.pathname + ctx.url.search;
+  const referer = ctx.request.headers.get("referer");
+  if (referer) {
+    try {
+      const from = new URL(referer);
+      if (from.host === ctx.url.host) return from.pathname + from.search;
+    } catch {
+      // an unparsable referer is ignored
+    }
+  }
+  return "/";
+}
+
 export function view(ctx: Ctx): View {
   const nowMs = ctx.deps.clock.nowMs();
   const floorMs = ctx.deps.timeFloor();
@@ -59,6 +74,7 @@ export function view(ctx: Ctx): View {
     lang: ctx.lang,
     csrf: ctx.csrf,
     path: ctx.url.pathname,
+    returnTo: returnTo(ctx),
     serverTimeMs: Math.max(nowMs, floorMs),
     venueName: ctx.venue?.legalName,
     operator: ctx.session ? { name: ctx.session.operatorName, role: ctx.session.role } : undefined,

@@ -46,7 +46,7 @@ async function postSetup(ctx: Ctx): Promise<Response> {
   const { deps, t } = ctx;
   const values = setupValues(ctx);
   const outcome = await attempt(t, async () => {
-    const keys = [`address:${ctx.address}`];
+    const keys = [`address:setup:${ctx.address}`];
     await deps.auth.refuseIfLocked(keys, "setup", ctx.address);
     const sent = new TextEncoder().encode(field(ctx, "setup_code").replace(/[\s-]/g, ""));
     if (!equalBytes(sent, new TextEncoder().encode(deps.setupGate.code))) {

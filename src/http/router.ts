@@ -160,7 +160,7 @@ async function gate(deps: HttpDeps, route: Route, request: Request, params: Reco
   if (route.method === "POST" && route.access.kind !== "device" && !isApi(url.pathname) && !csrfValid(ready, csrfCookie)) {
     return refuse(ready, "csrf_invalid", ready.t("error.csrf_invalid"));
   }
-  if (terminal && route.access.kind === "device") deps.auth.noteTerminalSeen(terminal);
+  if (terminal) deps.auth.noteTerminalSeen(terminal);
   try {
     return await route.handle(ready);
   } catch (error) {

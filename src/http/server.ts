@@ -16,9 +16,10 @@ import { html, json, jsonError } from "./respond.ts";
 import { openApiDocument } from "./openapi.ts";
 import { refuse, runRoute, type Route } from "./router.ts";
 import { terminalRoutes } from "./terminal.ts";
+import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,
@@ -48,6 +49,7 @@ function internalError(request: Request, requestId: string): Response {
     lang: "fr" as const,
     csrf: "",
     path: url.pathname,
+    returnTo: "/",
     serverTimeMs: 0,
     venueName: undefined,
     operator: undefined,

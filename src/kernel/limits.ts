@@ -11,8 +11,13 @@ export const limits = {
   writerQueueCommands: 10_000,
   /** Rows on one page of an admin list. */
   listPageRows: 100,
-  /** Failed logins per account or address before a lockout. */
+  /** Failed logins on one account before it is locked. */
   loginFailuresBeforeLockout: 5,
+  /**
+   * Failed attempts of one kind (password, PIN, pairing code, setup code) from one address before
+   * the address is locked for that kind. Higher than the account bound: a till or a NAT is shared.
+   */
+  addressFailuresBeforeLockout: 20,
   /** Window over which failed logins are counted, in milliseconds. */
   loginFailureWindowMs: 15 * 60_000,
   /** Length of a login lockout, in milliseconds. */
@@ -29,4 +34,13 @@ export const limits = {
   passwordMinChars: 10,
   /** Event-log records returned on one admin page. */
   eventLogPageRows: 200,
+  /** Cards generated on one printable sheet. */
+  cardSheetMax: 500,
+  /** Movements shown on a card holder's page. */
+  holderPageMovements: 20,
+  /** Requests one address may make to holder pages per window, and the window, in milliseconds. */
+  holderPageRequestsPerWindow: 30,
+  holderPageWindowMs: 60_000,
+  /** Addresses an in-memory rate limiter remembers at once; the oldest are forgotten first. */
+  rateLimiterKeys: 10_000,
 } as const;

@@ -51,9 +51,22 @@ describe("password login", () => {
   test("one address guessing many accounts is locked out too", async () => {
     box = testBox();
     await setUp(box);
-    for (let i = 0; i < limits.loginFailuresBeforeLockout; i++) await codeOf(box.auth.loginWithPassword(`user${i}@example.org`, "guess", "10.9.9.9"));
+    for (let i = 0; i < limits.addressFailuresBeforeLockout; i++) await codeOf(box.auth.loginWithPassword(`user${i}@example.org`, "guess", "10.9.9.9"));
     expect(await codeOf(box.auth.loginWithPassword(ADMIN.email, ADMIN.password, "10.9.9.9"))).toBe("login_locked");
     expect(await codeOf(box.auth.loginWithPassword(ADMIN.email, ADMIN.password, "10.0.0.1"))).toBe("ok");
+  });
+
+  test("failures of one kind do not lock another kind, and a success clears its address's counter", async () => {
+    box = testBox();
+    await setUp(box);
+    const cashier = await addOperator(box, "cashier", "Cam", { pin: "1234" });
+    const till = box.auth.addTerminalSync("test", "till", "Bar").terminal;
+    for (let i = 0; i < 3; i++) await codeOf(box.auth.loginWithPassword(`nobody${i}@example.org`, "guess", "10.1.1.1"));
+    for (let i = 0; i < 3; i++) await codeOf(box.auth.claimPairingCodeGuarded(`0000000${i}`, "10.1.1.1"));
+    for (let i = 0; i < 4; i++) expect(await codeOf(box.auth.unlockWithPin(till.id, cashier.id, "9999", "10.1.1.1"))).toBe("login_failed");
+    expect(await codeOf(box.auth.unlockWithPin(till.id, cashier.id, "1234", "10.1.1.1"))).toBe("ok");
+    const left = box.sqlite.query<{ key: string }, []>("SELECT key FROM login_throttle ORDER BY key").all().map((row) => row.key);
+    expect(left).toEqual(["address:pairing:10.1.1.1", "address:password:10.1.1.1", ...[0, 1, 2].map((i) => `account:nobody${i}@example.org`)].sort());
   });
 
   test("a disabled operator cannot log in and loses their sessions", async () => {

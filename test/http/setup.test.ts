@@ -4,7 +4,7 @@
 // right code creates the venue, the admin and a signed event-log record, then logs the admin in.
 import { afterEach, describe, expect, test } from "bun:test";
 import { verifyEventLog } from "../../src/auth/index.ts";
-import { fromHex } from "../../src/kernel/index.ts";
+import { fromHex, limits } from "../../src/kernel/index.ts";
 import { Client, SETUP_CODE, testBox, type TestBox } from "../helpers/box.ts";
 
 let box: TestBox;
@@ -59,7 +59,7 @@ describe("before setup", () => {
   test("guessing the setup code locks the address out", async () => {
     box = testBox();
     const client = new Client(box);
-    for (let i = 0; i < 5; i++) expect((await client.post("/setup", { ...FORM, setup_code: `1111111${i}` })).status).toBe(403);
+    for (let i = 0; i < limits.addressFailuresBeforeLockout; i++) expect((await client.post("/setup", { ...FORM, setup_code: `111111${String(i).padStart(2, "0")}` })).status).toBe(403);
     const locked = await client.post("/setup", { ...FORM, setup_code: SETUP_CODE });
     expect(locked.status).toBe(429);
     expect(rows("venue")).toBe(0);
