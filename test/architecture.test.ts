@@ -1,6 +1,7 @@
 // Proves the dependency direction of ARCHITECTURE.md on every import in src/ and ui/: a room
 // imports only rooms of a lower tier, never one of its own tier, and only through that room's
-// index.ts; ui/ imports nothing from src/ but the kernel. The rule is checked on the real files.
+// index.ts; ui/ and hardware/ import nothing from src/ but the kernel's index.ts. The rule is
+// checked on the real files.
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -48,6 +49,7 @@ function roomOf(path: string): string {
   const rel = relative(ROOT, path);
   const parts = rel.split("/");
   if (parts[0] === "ui") return "ui";
+  if (parts[0] === "hardware") return "hardware";
   if (parts[0] !== "src") return "other";
   if (parts.length === 2) return parts[1]!;
   return parts[1]!;
@@ -63,7 +65,7 @@ function resolveImport(from: string, specifier: string): string {
 }
 
 describe("dependency direction", () => {
-  const sources = [...files(join(ROOT, "src")), ...files(join(ROOT, "ui"))];
+  const sources = [...files(join(ROOT, "src")), ...files(join(ROOT, "ui")), ...files(join(ROOT, "hardware"))];
   const violations: string[] = [];
   for (const file of sources) {
     const fromRoom = roomOf(file);
@@ -71,12 +73,14 @@ describe("dependency direction", () => {
       const target = resolveImport(file, specifier);
       const toRoom = roomOf(target);
       const where = `${relative(ROOT, file)} imports ${specifier}`;
-      if (fromRoom === "ui") {
-        if (toRoom !== "ui" && toRoom !== "kernel" && toRoom !== "other") violations.push(`${where}: ui may import only the kernel`);
+      if (fromRoom === "ui" || fromRoom === "hardware") {
+        if (toRoom !== fromRoom && toRoom !== "kernel" && toRoom !== "other") violations.push(`${where}: ${fromRoom}/ may import only the kernel`);
         if (toRoom === "kernel" && !isRoomIndex(target)) violations.push(`${where}: through the kernel's index.ts`);
         continue;
       }
-      if (toRoom === fromRoom || toRoom === "ui" || toRoom === "other") continue;
+      // Drivers (hardware/) are wired by the rooms that own their use: pos, jobs, http and above.
+      if (toRoom === "hardware" && (TIER[fromRoom] ?? 0) < TIER.pos!) violations.push(`${where}: ${fromRoom} may not use hardware drivers directly`);
+      if (toRoom === fromRoom || toRoom === "ui" || toRoom === "hardware" || toRoom === "other") continue;
       const fromTier = TIER[fromRoom];
       const toTier = TIER[toRoom];
       if (fromTier === undefined) violations.push(`${where}: ${fromRoom} is not a room of ARCHITECTURE.md`);

@@ -95,3 +95,10 @@ export const eventLog = sqliteTable(
   },
   (table) => [index("event_log_kind").on(table.kind, table.seq)],
 );
+
+/** Which terminal a reader's taps go to: "pcsc:<reader name>", "agent:<terminal id>" or "sim:<name>". */
+export const readerBindings = sqliteTable("reader_bindings", {
+  readerKey: text("reader_key").primaryKey(),
+  terminalId: text("terminal_id").notNull(),
+  createdAtMs: integer("created_at_ms").notNull(),
+});

@@ -4,6 +4,7 @@ import m0 from "./0000_core.sql" with { type: "text" };
 import m1 from "./0001_event_log_append_only.sql" with { type: "text" };
 import m2 from "./0002_ledger.sql" with { type: "text" };
 import m3 from "./0003_ledger_append_only.sql" with { type: "text" };
+import m4 from "./0004_hardware.sql" with { type: "text" };
 
 export interface Migration {
   readonly tag: string;
@@ -15,4 +16,5 @@ export const embeddedMigrations: readonly Migration[] = [
   { tag: "0001_event_log_append_only", sql: m1 },
   { tag: "0002_ledger", sql: m2 },
   { tag: "0003_ledger_append_only", sql: m3 },
+  { tag: "0004_hardware", sql: m4 },
 ];
