@@ -7,9 +7,10 @@ import packageJson from "../package.json" with { type: "json" };
 import { AuthService } from "./auth/index.ts";
 import { dataDir, ensureDataDir, loadOrCreateVenueKey, migrate, openDatabase, readTimeFloor, Writer, type DataDir, type Sqlite } from "./db/index.ts";
 import { findVenue, type Venue } from "./federation/index.ts";
-import { createHttpApp, type HttpApp, type HttpDeps, type TlsInfo } from "./http/index.ts";
+import { createHttpApp, WindowLimiter, type HttpApp, type HttpDeps, type TlsInfo } from "./http/index.ts";
 import {
   AppError,
+  limits,
   numericCode,
   silentLogger,
   systemClock,
@@ -84,6 +85,7 @@ export function openBox(options: BoxOptions): Box {
     timeFloor: () => readTimeFloor(sqlite),
     tls: options.tls,
     addressOf: options.addressOf ?? (() => undefined),
+    holderPageLimiter: new WindowLimiter({ windowMs: limits.holderPageWindowMs, maxHits: limits.holderPageRequestsPerWindow, maxKeys: limits.rateLimiterKeys }),
   };
   return {
     dir,

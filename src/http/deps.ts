@@ -2,6 +2,7 @@
 import type { AuthService } from "../auth/index.ts";
 import type { Writer } from "../db/index.ts";
 import type { Clock, IdFactory, Logger, RandomSource, Signer } from "../kernel/index.ts";
+import type { WindowLimiter } from "./limiter.ts";
 
 export interface SetupGate {
   /** The one-time code printed by `serve` while the box waits for its setup. */
@@ -31,4 +32,6 @@ export interface HttpDeps {
   readonly tls: TlsInfo | undefined;
   /** The peer address of a request, known to the server that accepted it. */
   readonly addressOf: (request: Request) => string | undefined;
+  /** Requests per address to the card holders' pages (in memory, see limiter.ts). */
+  readonly holderPageLimiter: WindowLimiter;
 }

@@ -43,4 +43,30 @@ export const limits = {
   holderPageWindowMs: 60_000,
   /** Addresses an in-memory rate limiter remembers at once; the oldest are forgotten first. */
   rateLimiterKeys: 10_000,
+  /**
+   * Print jobs not yet delivered to one printer; beyond it new jobs are refused with
+   * `print_queue_full` (old ones are never dropped to make room).
+   */
+  printQueuePendingJobsPerPrinter: 1_000,
+  /** Print jobs the print worker claims in one pass (at most one per printer). */
+  printWorkerBatchJobs: 32,
+  /** First retry delay of a failed print job, doubled at each failure up to the cap, in milliseconds. */
+  printRetryBaseMs: 1_000,
+  printRetryCapMs: 60_000,
+  /** How often the print worker looks for due jobs when idle, in milliseconds. */
+  printWorkerPollMs: 250,
+  /** Size of one print job's document (JSON), in characters. */
+  printDocumentChars: 4_000_000,
+  /** Blocks (lines, QR codes, cuts...) in one print document. */
+  printDocumentBlocks: 50_000,
+  /** Characters in one text block of a print document. */
+  printTextChars: 2_000,
+  /** Characters of data in one printed QR code (well below the QR version 40 capacity). */
+  printQrChars: 700,
+  /** Recent print jobs listed on an admin page. */
+  printRecentJobsRows: 50,
+  /** Time to open a connection to a network printer, in milliseconds. */
+  printerConnectTimeoutMs: 5_000,
+  /** Time a printer may accept no bytes (or not close after the last one) before the send fails, in milliseconds. */
+  printerIdleTimeoutMs: 30_000,
 } as const;

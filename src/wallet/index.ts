@@ -44,4 +44,5 @@ export {
   type TopupMethod,
 } from "./operations.ts";
 export { readWalletSettings, saveWalletSettings, type WalletSettings } from "./settings.ts";
+export { treasuryFigures, type AssetFigures } from "./treasury.ts";
 export { ASSET_KINDS, CARD_STATES, type AssetKind, type CardState } from "./schema.ts";

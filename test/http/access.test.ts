@@ -38,7 +38,7 @@ function sessionFor(role: Role): string {
 }
 
 function pathOf(route: Route): string {
-  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : "x").replace(":name", "app.css");
+  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : "x").replace(":name", "app.css").replace(":code", "EUR");
 }
 
 async function call(route: Route, headers: Record<string, string>): Promise<Response> {
