@@ -257,6 +257,8 @@ export function replaceLostCard(tx: Tx, deps: OperationDeps, actor: Actor, lostU
   if (!lost) fail("card_unknown", "the lost card is not registered");
   if (lost.state === "lost") fail("card_blocked", "this card was already reported lost");
   const bare = normalizeCardUid(replacementUid);
+  // A new, empty card would otherwise pass as its own replacement and end active again.
+  if (bare === lost.uid) fail("card_in_use", "the replacement must be another card");
   const existing = cardByUid(tx.sqlite, bare);
   if (existing && (existing.state !== "new" || Object.values(balancesOf(tx.sqlite, walletAccount(existing.walletId))).some((balance) => balance !== 0))) {
     fail("card_in_use", "the replacement must be a new, empty card");
