@@ -51,6 +51,30 @@ export function verifyDataFolder(folder: string, options: VerifyOptions = {}): V
   }
 }
 
+/**
+ * Every 201 answer a device received names an entry: that entry must still be in the journal,
+ * under the same scope and key. Deleting the journal's tail is caught here even without
+ * --expect-head, as long as the stored answers (kept 30 days) were not deleted too.
+ */
+function checkStoredAnswers(sqlite: Sqlite): { count: number; fault?: string } {
+  const entry = sqlite.query<{ scope: string; idempotency_key: string }, [number]>("SELECT scope, idempotency_key FROM ledger_entries WHERE seq = ?");
+  let count = 0;
+  for (const row of sqlite.query<{ scope: string; key: string; body: string }, []>("SELECT scope, key, body FROM idempotency_keys WHERE status = 201").iterate()) {
+    let seq: unknown;
+    try {
+      seq = (JSON.parse(row.body) as { entry_seq?: unknown }).entry_seq;
+    } catch {
+      return { count, fault: `stored answer ${row.scope} ${row.key} is not JSON` };
+    }
+    if (typeof seq !== "number") continue;
+    const found = entry.get(seq);
+    if (!found) return { count, fault: `ledger entry ${seq}: acknowledged to ${row.scope} (key ${row.key}) but missing from the journal` };
+    if (found.scope !== row.scope || found.idempotency_key !== row.key) return { count, fault: `ledger entry ${seq}: not the entry acknowledged to ${row.scope} (key ${row.key})` };
+    count++;
+  }
+  return { count };
+}
+
 function verifySnapshot(sqlite: Sqlite, venueKeyPath: string, options: VerifyOptions): VerifyOutcome {
   const checks: string[] = [];
   const integrity = sqlite.query<{ integrity_check: string }, []>("PRAGMA integrity_check").all();
@@ -106,6 +130,10 @@ function verifySnapshot(sqlite: Sqlite, venueKeyPath: string, options: VerifyOpt
   checks.push(
     `ledger: ${ledger.entries} entries, chain, signatures, balances, zero sums, backing (${backedAssets.join(", ") || "none"}) and idempotency sound; head ${ledger.head.seq}:${ledger.head.hash}`,
   );
+
+  const answers = checkStoredAnswers(sqlite);
+  if (answers.fault) return { status: "fault", fault: answers.fault, checks };
+  checks.push(`stored answers: ${answers.count} acknowledged entries found in the journal under their keys`);
 
   const latest =
     sqlite.query<{ at: number | null }, []>("SELECT max(at) AS at FROM (SELECT max(at_ms) AS at FROM event_log UNION ALL SELECT max(at_ms) FROM ledger_entries)").get()?.at ?? 0;

@@ -26,6 +26,19 @@ export type TopupMethod = (typeof TOPUP_METHODS)[number];
 /** Order in which a refund consumes what loaded the wallet: cash first. */
 const REFUND_ORDER = ["cash", "card", "online"] as const;
 
+/**
+ * Order in which spending consumes what loaded the wallet: cash last. Cash handed back in a
+ * refund never exceeds the cash that came in, and a customer who loaded cash and card, then
+ * spent, keeps the cash part refundable without a manager.
+ */
+const SPEND_ORDER = ["offered", "online", "card", "cash"] as const;
+
+/**
+ * Money that comes back into a wallet by a void (of a payment or a refund) is counted as loaded
+ * by card: refunding it in cash then needs a manager, the safe side.
+ */
+const RESTORED_METHOD = "card";
+
 export interface OperationDeps {
   readonly signer: Signer;
   readonly newId: IdFactory;
@@ -90,6 +103,16 @@ function addLoad(tx: Tx, walletId: string, asset: string, method: string, amount
        ON CONFLICT (wallet_id, asset, method) DO UPDATE SET amount = max(0, amount + excluded.amount)`,
     )
     .run(walletId, asset, method, amount);
+}
+
+function consumeLoads(tx: Tx, walletId: string, asset: string, amount: number, order: readonly string[]): void {
+  let left = amount;
+  for (const method of order) {
+    if (left <= 0) break;
+    const taken = Math.min(left, loadOf(tx.sqlite, walletId, asset, method));
+    if (taken > 0) addLoad(tx, walletId, asset, method, -taken);
+    left -= taken;
+  }
 }
 
 function loadOf(sqlite: Sqlite, walletId: string, asset: string, method: string): number {
@@ -174,6 +197,7 @@ export function pay(tx: Tx, deps: OperationDeps, actor: Actor, input: PaymentInp
     memo: { card: card.id, point_of_sale: input.pointOfSale, amount },
     transfers,
   });
+  for (const transfer of transfers) consumeLoads(tx, card.walletId, transfer.asset, transfer.amount, SPEND_ORDER);
   return result(tx.sqlite, entry, card.walletId, "debit");
 }
 
@@ -198,14 +222,7 @@ export function refund(tx: Tx, deps: OperationDeps, actor: Actor, input: { cardU
   }
   if (transfers.length === 0) fail("nothing_to_refund", "this card holds no refundable balance");
   const entry = appendEntry(tx, deps.signer, { kind: "refund", scope: actor.scope, idempotencyKey: actor.idempotencyKey, memo: { card: card.id, method: "cash" }, transfers });
-  for (const { asset, amount } of consumed) {
-    let left = amount;
-    for (const method of REFUND_ORDER) {
-      const taken = Math.min(left, loadOf(tx.sqlite, card.walletId, asset.code, method));
-      if (taken > 0) addLoad(tx, card.walletId, asset.code, method, -taken);
-      left -= taken;
-    }
-  }
+  for (const { asset, amount } of consumed) consumeLoads(tx, card.walletId, asset.code, amount, REFUND_ORDER);
   return result(tx.sqlite, entry, card.walletId, "debit");
 }
 
@@ -229,11 +246,17 @@ export function voidEntry(tx: Tx, deps: OperationDeps, actor: Actor, seq: number
     const method = typeof original.memo.method === "string" ? original.memo.method : "";
     if (walletTransfer && method) addLoad(tx, walletTransfer.creditAccount.slice("wallet:".length), walletTransfer.asset, method, -walletTransfer.amount);
   }
+  if (original.kind === "payment" || original.kind === "refund") {
+    for (const transfer of original.transfers.filter((candidate) => candidate.debitAccount.startsWith("wallet:"))) {
+      addLoad(tx, transfer.debitAccount.slice("wallet:".length), transfer.asset, RESTORED_METHOD, transfer.amount);
+    }
+  }
   return entry;
 }
 
 /** Moves every balance of one wallet to another by one signed entry (attach to member, lost card). */
 export function moveAllBalances(tx: Tx, deps: OperationDeps, actor: Actor, kind: "merge" | "card_replacement", fromWallet: string, toWallet: string, memo: Record<string, string>): Entry | undefined {
+  if (fromWallet === toWallet) fail("same_wallet", "both sides are one wallet");
   const from = walletAccount(fromWallet);
   const transfers: TransferInput[] = Object.entries(balancesOf(tx.sqlite, from))
     .filter(([, balance]) => balance > 0)
@@ -297,7 +320,8 @@ export function rollingTopups(sqlite: Sqlite, nowMs: number): number {
     sqlite
       .query<{ total: number | null }, [number]>(
         `SELECT sum(t.amount) AS total FROM ledger_transfers t JOIN ledger_entries e ON e.seq = t.entry_seq
-          WHERE e.kind = 'topup' AND t.debit_account LIKE 'external:%' AND e.at_ms > ?`,
+          WHERE e.kind = 'topup' AND t.debit_account LIKE 'external:%' AND e.at_ms > ?
+            AND NOT EXISTS (SELECT 1 FROM ledger_entries v WHERE v.reverses_seq = e.seq)`,
       )
       .get(nowMs - 365 * 24 * 3600 * 1000)?.total ?? 0
   );

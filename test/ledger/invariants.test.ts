@@ -108,6 +108,16 @@ class Model {
     return this.loads.get(`${walletId}|${asset}|${method}`) ?? 0;
   }
 
+  consume(walletId: string, asset: string, amount: number, order: readonly string[]): void {
+    let left = amount;
+    for (const method of order) {
+      if (left <= 0) break;
+      const taken = Math.min(left, this.load(walletId, asset, method));
+      if (taken > 0) this.addLoad(walletId, asset, method, -taken);
+      left -= taken;
+    }
+  }
+
   /** wallet_loads.amount = max(0, amount + delta) once the row exists. */
   addLoad(walletId: string, asset: string, method: string, delta: number): void {
     const key = `${walletId}|${asset}|${method}`;
@@ -198,7 +208,15 @@ class Model {
       left -= drawn;
     }
     if (left > 0) return refusal("insufficient_funds", left);
-    return { outcome: "success", kind: "payment", commit: () => this.apply("payment", transfers) };
+    return {
+      outcome: "success",
+      kind: "payment",
+      commit: () => {
+        // Spending consumes what loaded the wallet, cash last.
+        for (const transfer of transfers) this.consume(found.walletId, transfer.asset, transfer.amount, ["offered", "online", "card", "cash"]);
+        return this.apply("payment", transfers);
+      },
+    };
   }
 
   #refund(command: Extract<Command, { op: "refund" }>): Prediction {
@@ -213,12 +231,7 @@ class Model {
       outcome: "success",
       kind: "refund",
       commit: () => {
-        let left = balance;
-        for (const method of REFUND_ORDER) {
-          const taken = Math.min(left, this.load(walletId, "EUR", method));
-          if (taken > 0) this.addLoad(walletId, "EUR", method, -taken);
-          left -= taken;
-        }
+        this.consume(walletId, "EUR", balance, REFUND_ORDER);
         return this.apply("refund", [
           { debit: `wallet:${walletId}`, credit: "issuance:EUR", asset: "EUR", amount: balance },
           { debit: "reserve:cash", credit: "external:cash", asset: "EUR", amount: balance },
@@ -250,6 +263,12 @@ class Model {
         if ((original.kind === "topup" || original.kind === "offer") && original.method) {
           const toWallet = original.transfers.find((transfer) => transfer.credit.startsWith("wallet:"))!;
           this.addLoad(toWallet.credit.slice("wallet:".length), toWallet.asset, original.method, -toWallet.amount);
+        }
+        if (original.kind === "payment" || original.kind === "refund") {
+          // Money a void brings back counts as loaded by card: a cash refund of it needs a manager.
+          for (const transfer of original.transfers.filter((candidate) => candidate.debit.startsWith("wallet:"))) {
+            this.addLoad(transfer.debit.slice("wallet:".length), transfer.asset, "card", transfer.amount);
+          }
         }
         return this.apply("void", transfers);
       },

@@ -138,6 +138,24 @@ describe("refunds", () => {
     expect([again.status, JSON.parse(again.text).code]).toEqual([409, "nothing_to_refund"]);
   });
 
+  test("spending consumes card loads before cash: cash out never exceeds cash in without a manager", async () => {
+    const uid = cardUid(70);
+    await fund(uid, 1000, "cash");
+    expect((await post("payments", { card_uid: uid, amount: 1000 })).status).toBe(201);
+    await fund(uid, 1000, "card");
+    // The cash was spent; what is left came by card: a cashier may not hand it back in cash.
+    const refused = await post("refunds", { card_uid: uid });
+    expect([refused.status, JSON.parse(refused.text).code]).toEqual([403, "manager_required"]);
+    const mixed = cardUid(71);
+    await fund(mixed, 1000, "cash");
+    await fund(mixed, 1000, "card");
+    expect((await post("payments", { card_uid: mixed, amount: 1000 })).status).toBe(201);
+    // The card part was spent first: the 1000 left is the customer's own cash.
+    const refunded = await post("refunds", { card_uid: mixed });
+    expect(refunded.status).toBe(201);
+    expect(JSON.parse(refunded.text).transfers).toEqual([{ asset: "EUR", amount: 1000 }]);
+  });
+
   test("a gift-only card has nothing to refund, and keeps its gift", async () => {
     const uid = cardUid(0x7f3);
     await fund(uid, 0, "cash", 400);
