@@ -36,6 +36,7 @@ export {
   transferBetweenCards,
   voidEntry,
   walletBalances,
+  walletIsShared,
   type Actor,
   type OperationDeps,
   type OperationResult,

@@ -8,13 +8,14 @@
  * - payment: wallet -> revenue:<pos>, drawing assets in spend priority, all or nothing
  * - refund (refundable assets): wallet -> issuance:<asset>, and reserve:cash -> external:cash
  * - void: the same transfers reversed, once, never overdrawing a wallet
+ * - merge: wallet -> wallet (a card attached to a member); a lost card's replacement takes its wallet
  */
 import { fail, type IdFactory, type RandomSource, type Signer } from "../kernel/index.ts";
 import type { Sqlite, Tx } from "../db/index.ts";
 import type { Role } from "../auth/index.ts";
 import { appendEntry, balanceOf, balancesOf, isReversed, readEntry, walletAccount, type Entry, type TransferInput } from "../ledger/index.ts";
 import { acceptedAt, listAssetsSql, requireAsset, type Asset } from "./assets.ts";
-import { cardByUid, insertCard, normalizeCardUid, setCardState, type Card } from "./cards.ts";
+import { cardByUid, insertCard, normalizeCardUid, setCardState, setCardWallet, type Card } from "./cards.ts";
 import { readWalletSettings } from "./settings.ts";
 
 /** Amounts on the device API: integers from 1 to 10^9 minor units. */
@@ -274,7 +275,7 @@ export function moveAllBalances(tx: Tx, deps: OperationDeps, actor: Actor, kind:
   return appendEntry(tx, deps.signer, { kind, scope: actor.scope, idempotencyKey: actor.idempotencyKey, memo, transfers });
 }
 
-/** A lost card is marked lost and its balances move to a replacement card (new or registered now). */
+/** A lost card is marked lost and its wallet, with its balances, goes to a replacement card (new or registered now). */
 export function replaceLostCard(tx: Tx, deps: OperationDeps, actor: Actor, lostUid: string, replacementUid: string): { card: Card; entry: Entry | undefined } {
   const lost = cardByUid(tx.sqlite, normalizeCardUid(lostUid));
   if (!lost) fail("card_unknown", "the lost card is not registered");
@@ -289,8 +290,25 @@ export function replaceLostCard(tx: Tx, deps: OperationDeps, actor: Actor, lostU
   const replacement = existing ?? insertCard(tx, deps.newId, deps.random, { uid: bare, state: "active" });
   setCardState(tx, lost.id, "lost", replacement.id);
   setCardState(tx, replacement.id, "active");
+  if (walletIsShared(tx.sqlite, lost.walletId, lost.id)) {
+    // A member's wallet (or one other cards use) is an account of its own: the replacement joins
+    // it, so the member's other cards keep their money. No money moves, so no entry.
+    setCardWallet(tx, replacement.id, lost.walletId);
+    return { card: { ...replacement, walletId: lost.walletId, state: "active" }, entry: undefined };
+  }
   const entry = moveAllBalances(tx, deps, actor, "card_replacement", lost.walletId, replacement.walletId, { from_card: lost.id, to_card: replacement.id });
-  return { card: replacement, entry };
+  return { card: { ...replacement, state: "active" }, entry };
+}
+
+/** Whether another card uses this wallet, or another wallet was merged into it (a member's wallet). */
+export function walletIsShared(sqlite: Sqlite, walletId: string, exceptCardId: string): boolean {
+  return (
+    sqlite
+      .query<{ shared: number }, [string, string, string]>(
+        "SELECT EXISTS (SELECT 1 FROM cards WHERE wallet_id = ? AND id != ?) OR EXISTS (SELECT 1 FROM wallets WHERE merged_into = ?) AS shared",
+      )
+      .get(walletId, exceptCardId, walletId)!.shared === 1
+  );
 }
 
 /** Moves an amount of a transferable asset between two cards' wallets. */

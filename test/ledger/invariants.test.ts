@@ -306,9 +306,15 @@ class Model {
       outcome: "success",
       kind: "card_replacement",
       commit: (made) => {
+        this.cards.set(lostUid, { walletId: lost.walletId, lost: true });
+        const shared = [...this.cards].some(([uid, other]) => uid !== lostUid && other.walletId === lost.walletId) || this.members.includes(lost.walletId);
+        if (shared) {
+          // A member's wallet, or one other cards use: the replacement joins it, no entry.
+          this.cards.set(replacementUid, { walletId: lost.walletId, lost: false });
+          return [];
+        }
         const walletId = made.walletOf(replacementUid);
         this.cards.set(replacementUid, { walletId, lost: false });
-        this.cards.set(lostUid, { walletId: lost.walletId, lost: true });
         return this.apply("card_replacement", this.moveAll(lost.walletId, walletId));
       },
     };
@@ -342,6 +348,7 @@ async function execute(box: TestBox, model: Model, command: Command, index: numb
         const target = model.members[command.member] ?? insertWallet(tx, deps.newId);
         moveAllBalances(tx, deps, actor, "merge", found.walletId, target, { card: found.id });
         setCardWallet(tx, found.id, target);
+        tx.sqlite.query("UPDATE wallets SET merged_into = ? WHERE id = ?").run(target, found.walletId);
         return target;
       }
       case "replace":

@@ -18,6 +18,7 @@ import {
   rollingTopups,
   saveAsset,
   saveWalletSettings,
+  setCardWallet,
   topUp,
   transferBetweenCards,
   voidEntry,
@@ -259,6 +260,32 @@ describe("lost cards and merges", () => {
     // The euros came in as cash: the replacement is refunded in cash without a manager.
     const refunded = await post("refunds", { card_uid: replacement });
     expect(refunded.status, refunded.text).toBe(201);
+  });
+
+  test("a lost card of a member: the replacement joins the member's wallet, whose other cards keep the money", async () => {
+    const first = cardUid(0x120);
+    const second = cardUid(0x121);
+    const replacement = cardUid(0x122);
+    await fund(first, 900);
+    await fund(second, 0);
+    const deps = operationDeps(made.box);
+    const memberWallet = await made.box.writer.submit((tx) => {
+      const wallet = insertWallet(tx, deps.newId);
+      for (const uid of [first, second]) {
+        const card = cardByUid(tx.sqlite, uid) ?? insertCard(tx, deps.newId, deps.random, { uid, state: "active" });
+        moveAllBalances(tx, deps, manager(), "merge", card.walletId, wallet, { card: card.id });
+        setCardWallet(tx, card.id, wallet);
+        tx.sqlite.query("UPDATE wallets SET merged_into = ? WHERE id = ?").run(wallet, card.walletId);
+      }
+      return wallet;
+    });
+    const entries = entryCount(made.box.sqlite);
+    const replaced = await attempt((tx) => replaceLostCard(tx, deps, manager(), first, replacement));
+    expect(replaced).toMatchObject({ ok: true, value: { entry: undefined, card: { walletId: memberWallet } } });
+    expect(entryCount(made.box.sqlite)).toBe(entries);
+    expect(balances(second).EUR).toBe(900);
+    expect(balances(replacement).EUR).toBe(900);
+    expect(cardByUid(made.box.sqlite, replacement)!.walletId).toBe(memberWallet);
   });
 
   test("a replacement must be another card, new and empty", async () => {
