@@ -15,6 +15,8 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin/cards", "nav.cards"],
     ["/admin/members", "nav.members"],
     ["/admin/assets", "nav.assets"],
+    ["/admin/printers", "nav.printers"],
+    ["/admin/readers", "nav.readers"],
     ["/admin/events", "nav.events"],
     ["/admin/venue", "nav.venue"],
   ],

@@ -1,13 +1,14 @@
 /**
  * `tibox demo`: a seeded demo venue to try the box in one minute. Creates (once) a venue, an
  * admin, a manager, a cashier with a PIN and a staff card, a till, a door and a reader terminal,
- * then serves. The simulated NFC reader and printer join the demo with the hardware issue.
+ * a simulated printer ("Imprimante simulée"), then serves. The simulated NFC reader joins with the hardware issue.
  */
 import { existsSync } from "node:fs";
 import { openBox } from "../app.ts";
 import { appendEvent, hashSecret, insertOperator } from "../auth/index.ts";
 import { dataDir } from "../db/index.ts";
 import { checkVenueProfile, insertVenue } from "../federation/index.ts";
+import { insertPrinter } from "../pos/index.ts";
 
 export const DEMO = {
   venue: "Association Démo tibox",
@@ -20,6 +21,7 @@ export const DEMO = {
   cashierStaffCard: "04A1B2C3D4E5F6",
   doorName: "Dominique (entrée)",
   doorPin: "5678",
+  printerName: "Imprimante simulée",
 } as const;
 
 export async function seedDemo(folder: string, out: (line: string) => void): Promise<void> {
@@ -48,6 +50,8 @@ export async function seedDemo(folder: string, out: (line: string) => void): Pro
       insertOperator(tx, box.deps.newId, { name: DEMO.cashierName, role: "cashier", pinHash: cashierPin, staffCardUid: DEMO.cashierStaffCard });
       insertOperator(tx, box.deps.newId, { name: DEMO.doorName, role: "door", pinHash: doorPin });
       appendEvent(tx, box.signer, { kind: "setup.completed", actor: `operator:${admin.id}`, subject: `venue:${venue.id}`, detail: { legal_name: venue.legalName, demo: true } });
+      // A printer in memory: the test print and the print queue work without hardware.
+      insertPrinter(tx, box.deps.newId, { name: DEMO.printerName, kind: "simulated", address: "demo", paperMm: 80, codePage: "pc858", printGroups: ["bar", "cuisine"], hasCashDrawer: true, active: true });
     });
     box.auth.addTerminalSync("cli", "till", "Bar (démo)");
     box.auth.addTerminalSync("cli", "door", "Entrée (démo)");
@@ -67,6 +71,7 @@ export function demoBanner(url: string): string[] {
     `  cashier  ${DEMO.cashierName}, PIN ${DEMO.cashierPin}, staff card ${DEMO.cashierStaffCard}`,
     `  door     ${DEMO.doorName}, PIN ${DEMO.doorPin}`,
     "  pair this browser as a till: Terminals > Pair a device, then open the link.",
+    `  printer  ${DEMO.printerName}: Printers > print a test ticket to see its preview`,
     "",
   ];
 }

@@ -9,6 +9,12 @@ import { ensureTlsMaterial, loadSuppliedTls, localNames, type TlsMaterial } from
 import { jsonLogger, limits, systemClock, type Logger } from "../kernel/index.ts";
 import { startJobs } from "../jobs/index.ts";
 import type { Config } from "./config.ts";
+import { startBoxReaders } from "./nfc.ts";
+
+/** What `serve` needs of Bun's server to keep one request's connection open (event streams). */
+interface IdleTimeout {
+  timeout(request: Request, seconds: number): void;
+}
 
 const STOP_GRACE_MS = 3_000;
 
@@ -43,16 +49,20 @@ function printSetupBanner(code: string, url: string): void {
 
 export async function serve(config: Config, logger: Logger = jsonLogger(systemClock)): Promise<Serving> {
   const peers = new WeakMap<Request, string>();
+  const servers = new WeakMap<Request, IdleTimeout>();
   const tls = await tlsMaterial(config, dataDir(config.data).tlsDir);
   const box = openBox({
     dataDir: config.data,
     logger,
     addressOf: (request) => peers.get(request),
+    simulatedReaders: config.simulatedReaders,
+    keepOpen: (request) => servers.get(request)?.timeout(request, 0),
     ...(tls ? { tls: { caFingerprint: tls.caFingerprint, caCertPem: tls.caCertPem, httpsPort: config.httpsPort } } : {}),
   });
-  const fetch = (request: Request, server: { requestIP(request: Request): { address: string } | null }) => {
+  const fetch = (request: Request, server: { requestIP(request: Request): { address: string } | null } & IdleTimeout) => {
     const address = server.requestIP(request)?.address;
     if (address) peers.set(request, address);
+    servers.set(request, server);
     return box.app.fetch(request);
   };
   const http = Bun.serve({ port: config.port, hostname: config.host, maxRequestBodySize: limits.requestBodyBytes, fetch });
@@ -60,6 +70,7 @@ export async function serve(config: Config, logger: Logger = jsonLogger(systemCl
     ? Bun.serve({ port: config.httpsPort, hostname: config.host, maxRequestBodySize: limits.requestBodyBytes, tls: { cert: tls.certPem, key: tls.keyPem }, fetch })
     : undefined;
   const venue = box.venue();
+  const readers = startBoxReaders(config.nfcReaders, box.deps.taps, logger);
   const jobs = startJobs({ writer: box.writer, clock: systemClock, logger, timezone: venue?.timezone ?? "Europe/Paris" });
   const httpUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${http.port}/`;
   const httpsUrl = https ? `https://${config.host === "0.0.0.0" ? "localhost" : config.host}:${https.port}/` : undefined;
@@ -77,8 +88,12 @@ export async function serve(config: Config, logger: Logger = jsonLogger(systemCl
       if (stopped) return;
       stopped = true;
       jobs.stop();
+      // Event streams never end by themselves: close them, or the graceful stop waits for them.
+      box.deps.taps.close();
+      await readers.stop();
       // In-flight requests get a moment to finish; then every connection is closed.
-      const graceful = Promise.all([http.stop(), https?.stop()]);
+      // A ticket being sent gets the same moment, so that it is not printed again as DUPLICATA at the next start.
+      const graceful = Promise.all([http.stop(), https?.stop(), jobs.printWorker.stop()]);
       await Promise.race([graceful, Bun.sleep(STOP_GRACE_MS)]);
       await Promise.all([http.stop(true), https?.stop(true)]);
       // Commands already queued are committed before the database closes.

@@ -7,6 +7,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   login_failed: 401,
   terminal_revoked: 401,
   forbidden: 403,
+  terminal_locked: 403,
+  simulation_disabled: 403,
   csrf_invalid: 403,
   manager_required: 403,
   not_found: 404,
@@ -15,6 +17,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   card_unknown: 404,
   entry_unknown: 404,
   member_unknown: 404,
+  printer_unknown: 404,
+  print_job_unknown: 404,
   asset_exists: 409,
   card_not_blocked: 409,
   card_already_attached: 409,
@@ -38,9 +42,11 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   body_too_large: 413,
   unsupported_media_type: 415,
   login_locked: 429,
+  too_many_streams: 429,
   internal_error: 500,
   setup_required: 503,
   writer_overloaded: 503,
+  print_queue_full: 503,
 };
 
 export function statusForCode(code: string): number {

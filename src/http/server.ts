@@ -12,14 +12,16 @@ import { apiRoutes } from "./api.ts";
 import type { HttpDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
 import { pageRoutes } from "./pages.ts";
+import { printerRoutes } from "./printers.ts";
 import { html, json, jsonError } from "./respond.ts";
 import { openApiDocument } from "./openapi.ts";
 import { refuse, runRoute, type Route } from "./router.ts";
+import { tapRoutes } from "./taps.ts";
 import { terminalRoutes } from "./terminal.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,

@@ -53,8 +53,8 @@ export const limits = {
   /** First retry delay of a failed print job, doubled at each failure up to the cap, in milliseconds. */
   printRetryBaseMs: 1_000,
   printRetryCapMs: 60_000,
-  /** How often the print worker looks for due jobs when idle, in milliseconds. */
-  printWorkerPollMs: 250,
+  /** How often the print worker looks for due jobs when idle (a read, no transaction), in milliseconds. */
+  printWorkerPollMs: 100,
   /** Size of one print job's document (JSON), in characters. */
   printDocumentChars: 4_000_000,
   /** Blocks (lines, QR codes, cuts...) in one print document. */

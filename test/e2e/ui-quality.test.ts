@@ -1,4 +1,4 @@
-// Proves every page a person meets (setup, login, dashboard, operators, terminals, pairing, events, venue, pair, terminal unlock) is usable on a 600x1024 touch tablet and a 390x844 touch phone: axe-core finds no WCAG A/AA or best-practice violation, every visible control is a touch target of at least 44x44 CSS px, and the phone never scrolls sideways; run in Chromium against a real `tibox serve` child process.
+// Proves every page a person meets (setup, login, dashboard, operators, terminals, pairing, events, venue, printers, pair, terminal unlock) is usable on a 600x1024 touch tablet and a 390x844 touch phone: axe-core finds no WCAG A/AA or best-practice violation, every visible control is a touch target of at least 44x44 CSS px, and the phone never scrolls sideways; run in Chromium against a real `tibox serve` child process.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -240,6 +240,25 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
         const page = person(viewport).admin;
         await page.goto("/admin/venue");
         await check(page, viewport, "venue");
+      });
+    }
+
+    for (const viewport of VIEWPORT_NAMES) {
+      test(`printers (list, edit with a test print preview, a job) on ${viewport}`, async () => {
+        const page = person(viewport).admin;
+        await page.goto("/admin/printers");
+        await page.fill("#new_name", `Cuisine ${viewport}`);
+        await page.selectOption("#new_kind", "simulated");
+        await page.fill("#new_address", `cuisine-${viewport}`);
+        await submit(page, fr["printers.add"]);
+        await submit(page, fr["printers.test_print"]);
+        expect(await page.locator(".receipt .receipt-qr").count()).toBe(1);
+        await check(page, viewport, "printer edit with preview");
+        await page.goto("/admin/printers");
+        expect(await page.locator("table.print-jobs tbody tr").count()).toBeGreaterThanOrEqual(1);
+        await check(page, viewport, "printers");
+        await page.click("table.print-jobs tbody tr a");
+        await check(page, viewport, "print job");
       });
     }
 

@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { insertSession, ROLES, TERMINAL_KINDS, type Role, type TerminalKind } from "../../src/auth/index.ts";
 import { ROUTES, type Route } from "../../src/http/index.ts";
+import { enqueuePrintJob, insertPrinter } from "../../src/pos/index.ts";
+import { printDocument, text } from "../../hardware/printer/index.ts";
 import { ORIGIN, setUp, testBox, type TestBox } from "../helpers/box.ts";
 
 let box: TestBox;
@@ -11,6 +13,8 @@ const operatorIds = new Map<Role, string>();
 const deviceTokens = new Map<TerminalKind, string>();
 let terminalId = "";
 let managerId = "";
+let printerId = "";
+let printJobId = 0;
 const CSRF = "c".repeat(43);
 
 beforeAll(async () => {
@@ -29,6 +33,12 @@ beforeAll(async () => {
   for (const kind of TERMINAL_KINDS) deviceTokens.set(kind, box.auth.addTerminalSync("test", kind, `${kind} one`).token);
   // The admin routes rename and revoke this one, not the devices above.
   terminalId = box.auth.addTerminalSync("test", "till", "admin target").terminal.id;
+  // The printer routes edit, test and reprint these (a simulated printer: nothing leaves the box).
+  box.writer.transact((tx) => {
+    const printer = insertPrinter(tx, box.deps.newId, { name: "walker", kind: "simulated", address: "walker", paperMm: 80, codePage: "pc858", printGroups: [], hasCashDrawer: false, active: true });
+    printerId = printer.id;
+    printJobId = enqueuePrintJob(tx, { printerId, kind: "test", document: printDocument(text("access")) }).id;
+  });
 });
 
 afterAll(() => box.dispose());
@@ -38,7 +48,7 @@ function sessionFor(role: Role): string {
 }
 
 function pathOf(route: Route): string {
-  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : "x").replace(":name", "app.css").replace(":code", "EUR");
+  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : route.path.includes("/printers/") ? printerId : route.path.includes("/print-jobs/") ? String(printJobId) : "x").replace(":name", "app.css").replace(":code", "EUR");
 }
 
 async function call(route: Route, headers: Record<string, string>): Promise<Response> {
