@@ -12,7 +12,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { createServer } from "node:net";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { binaryName, buildRelease, DIST } from "../deploy/build.ts";
 
 const TARGET_FIRST_200_MS = 150;
@@ -26,6 +26,8 @@ const POLL_MS = 1;
 interface Sample {
   readonly first200Ms: number;
   readonly idleRssMb: number;
+  /** The part of RSS not backed by a file: heap and stacks. The rest is mostly the binary's own pages. */
+  readonly idleAnonMb: number;
 }
 
 function freePort(): Promise<number> {
@@ -39,9 +41,9 @@ function freePort(): Promise<number> {
   });
 }
 
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB$/m);
-  if (!line) throw new Error(`no VmRSS for ${pid}`);
+function statusMb(pid: number, field: "VmRSS" | "RssAnon"): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB$`, "m"));
+  if (!line) throw new Error(`no ${field} for ${pid}`);
   return Number(line[1]) / 1024;
 }
 
@@ -65,7 +67,7 @@ async function sample(binary: string, cwd: string): Promise<Sample> {
     }
     if (first200Ms === undefined) throw new Error(`no 200 from ${url} within ${HEALTHY_TIMEOUT_MS} ms`);
     await Bun.sleep(SETTLE_MS);
-    return { first200Ms, idleRssMb: rssMb(child.pid) };
+    return { first200Ms, idleRssMb: statusMb(child.pid, "VmRSS"), idleAnonMb: statusMb(child.pid, "RssAnon") };
   } finally {
     child.kill("SIGTERM");
     const code = await Promise.race([child.exited, Bun.sleep(STOP_TIMEOUT_MS).then(() => "timeout" as const)]);
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
   const runs = parseRuns(process.argv.slice(2));
   const argv = process.argv.slice(2);
   const binaryIndex = argv.indexOf("--binary");
-  const binary = binaryIndex >= 0 ? argv[binaryIndex + 1]! : join(DIST, binaryName("x64"));
+  const binary = binaryIndex >= 0 ? resolve(argv[binaryIndex + 1]!) : join(DIST, binaryName("x64"));
   if (binaryIndex < 0 && !existsSync(binary)) {
     console.error(`building ${binary}`);
     await buildRelease("x64");
@@ -113,7 +115,9 @@ async function main(): Promise<void> {
     const ms = (values: number[]) => [percentile(values, 0.5), percentile(values, 0.9)].map((v) => `${v.toFixed(0)} ms`);
     const mb = (values: number[]) => [percentile(values, 0.5), percentile(values, 0.9)].map((v) => `${v.toFixed(1)} MB`);
     const cpuModel = cpus()[0]?.model ?? "unknown";
-    console.log(`startup of ${basename(binary)}, ${runs} runs each; ${cpus().length} cores (${cpuModel}); bun ${Bun.version}; ${new Date().toISOString()}`);
+    // Other work on the machine skews latency: the load average tells how quiet the run was.
+    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    console.log(`startup of ${basename(binary)}, ${runs} runs each; ${cpus().length} cores (${cpuModel}); load ${load}; bun ${Bun.version}; ${new Date().toISOString()}`);
     console.log("");
     console.log("| measure | median | p90 | target |");
     console.log("| --- | --- | --- | --- |");
@@ -121,6 +125,7 @@ async function main(): Promise<void> {
     console.log(`| first 200, warm (existing data folder) | ${ms(warm.map((s) => s.first200Ms)).join(" | ")} | < ${TARGET_FIRST_200_MS} ms |`);
     console.log(`| idle RSS, first run | ${mb(first.map((s) => s.idleRssMb)).join(" | ")} | < ${TARGET_IDLE_RSS_MB} MB |`);
     console.log(`| idle RSS, warm | ${mb(warm.map((s) => s.idleRssMb)).join(" | ")} | < ${TARGET_IDLE_RSS_MB} MB |`);
+    console.log(`| of which anonymous (RssAnon), warm | ${mb(warm.map((s) => s.idleAnonMb)).join(" | ")} | |`);
     console.log(`| binary size | ${(statSync(binary).size / 1e6).toFixed(1)} MB | | |`);
   } finally {
     rmSync(root, { recursive: true, force: true });

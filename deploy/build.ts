@@ -16,6 +16,9 @@ export const DIST = join(ROOT, "dist");
 export type Arch = "x64" | "arm64";
 const ARCHS: readonly Arch[] = ["x64", "arm64"];
 
+/** Worker files, bundled beside src/main.ts into the binary. */
+export const WORKER_ENTRYPOINTS: readonly string[] = ["hardware/nfc/pcsc-worker.ts"];
+
 /** Compiling takes about 1 s; a build that runs minutes is stuck (e.g. a hung download). */
 const BUILD_TIMEOUT_MS = 5 * 60_000;
 
@@ -34,6 +37,9 @@ export function compile(arch: Arch, outfile: string): void {
     process.execPath,
     "build",
     "src/main.ts",
+    // Workers are separate entrypoints of a compiled binary (Bun embeds only what it is given):
+    // the PC/SC poller, started with new Worker(new URL("./pcsc-worker.ts", import.meta.url)).
+    ...WORKER_ENTRYPOINTS,
     "--compile",
     "--minify",
     "--bytecode",
