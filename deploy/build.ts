@@ -38,7 +38,7 @@ export function compile(arch: Arch, outfile: string): void {
     "build",
     "src/main.ts",
     // Workers are separate entrypoints of a compiled binary (Bun embeds only what it is given):
-    // the PC/SC poller, started with new Worker(new URL("./pcsc-worker.ts", import.meta.url)).
+    // the PC/SC poller; hardware/nfc/pcsc.ts finds it there (workerLocation).
     ...WORKER_ENTRYPOINTS,
     "--compile",
     "--minify",

@@ -4,10 +4,10 @@
  * once, and passed down; nothing below keeps module-level state.
  */
 import packageJson from "../package.json" with { type: "json" };
-import { AuthService } from "./auth/index.ts";
+import { AuthService, readerBinding } from "./auth/index.ts";
 import { dataDir, ensureDataDir, loadOrCreateVenueKey, migrate, openDatabase, readTimeFloor, Writer, type DataDir, type Sqlite } from "./db/index.ts";
 import { findVenue, type Venue } from "./federation/index.ts";
-import { createHttpApp, WindowLimiter, type HttpApp, type HttpDeps, type TlsInfo } from "./http/index.ts";
+import { createHttpApp, TapHub, WindowLimiter, type HttpApp, type HttpDeps, type TlsInfo } from "./http/index.ts";
 import {
   AppError,
   limits,
@@ -35,6 +35,10 @@ export interface BoxOptions {
   readonly setupCode?: string;
   /** Resolves the peer address of a request (set by `serve`; absent under app.handle). */
   readonly addressOf?: (request: Request) => string | undefined;
+  /** Allows simulated card readers (the till's button, `tibox tap`); set by `tibox demo`. */
+  readonly simulatedReaders?: boolean;
+  /** Lifts the server's idle timeout for one request (set by `serve`; absent under app.handle). */
+  readonly keepOpen?: (request: Request) => void;
 }
 
 export interface Box {
@@ -86,6 +90,9 @@ export function openBox(options: BoxOptions): Box {
     tls: options.tls,
     addressOf: options.addressOf ?? (() => undefined),
     holderPageLimiter: new WindowLimiter({ windowMs: limits.holderPageWindowMs, maxHits: limits.holderPageRequestsPerWindow, maxKeys: limits.rateLimiterKeys }),
+    taps: new TapHub({ clock, newId, bindingOf: (readerKey) => readerBinding(sqlite, readerKey)?.terminalId }),
+    simulatedReaders: options.simulatedReaders ?? false,
+    keepOpen: options.keepOpen ?? (() => undefined),
   };
   return {
     dir,
@@ -97,6 +104,7 @@ export function openBox(options: BoxOptions): Box {
     app: createHttpApp(deps),
     venue: () => findVenue(sqlite),
     close: () => {
+      deps.taps.close();
       writer.close();
       sqlite.close();
     },

@@ -7,3 +7,4 @@ export { AuthService, publicOperator, type AuthDeps, type OperatorInput, type Op
 export { insertOperator } from "./operators.ts";
 export { insertSession, purgeExpiredSessions, type Session, type NewSession } from "./sessions.ts";
 export { parseTerminalKind, type Terminal } from "./terminals.ts";
+export { bindReader, checkReaderKey, listReaderBindings, READER_KEY_PREFIXES, readerBinding, unbindReader, type ReaderBinding } from "./readers.ts";

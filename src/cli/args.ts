@@ -4,7 +4,7 @@ export interface Args {
   readonly flags: ReadonlyMap<string, string | true>;
 }
 
-const BOOLEAN_FLAGS = new Set(["help", "force", "json", "no-https"]);
+const BOOLEAN_FLAGS = new Set(["help", "force", "json", "no-https", "simulated", "simulated-readers"]);
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -6,6 +6,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { dataDir } from "../db/index.ts";
 import { flag, UsageError, type Args } from "./args.ts";
+import { NFC_READERS_SETTINGS, type NfcReadersSetting } from "./nfc.ts";
 
 export interface Config {
   readonly data: string;
@@ -16,6 +17,10 @@ export interface Config {
   /** An operator-supplied certificate and key (PEM paths); otherwise the box makes its own. */
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
+  /** Simulated card readers (till button, `tibox tap`); `tibox demo` turns them on. */
+  readonly simulatedReaders: boolean;
+  /** The box's own USB readers through pcscd ("pcsc"), or none ("off"). */
+  readonly nfcReaders: NfcReadersSetting;
 }
 
 export const DEFAULTS = { data: "./data", port: 8080, host: "0.0.0.0", httpsPort: 8443 } as const;
@@ -27,6 +32,8 @@ const SETTINGS = {
   httpsPort: { flag: "https-port", env: "TIBOX_HTTPS_PORT", file: "https_port" },
   tlsCert: { flag: "tls-cert", env: "TIBOX_TLS_CERT", file: "tls_cert" },
   tlsKey: { flag: "tls-key", env: "TIBOX_TLS_KEY", file: "tls_key" },
+  simulatedReaders: { flag: "simulated-readers", env: "TIBOX_SIMULATED_READERS", file: "simulated_readers" },
+  nfcReaders: { flag: "nfc-readers", env: "TIBOX_NFC_READERS", file: "nfc_readers" },
 } as const;
 
 export function resolveDataFolder(args: Args, env: Record<string, string | undefined>): string {
@@ -70,5 +77,25 @@ export function resolveConfig(args: Args, env: Record<string, string | undefined
     httpsPort: port(pick(args, env, file, "httpsPort"), DEFAULTS.httpsPort, "https port"),
     tlsCert,
     tlsKey,
+    simulatedReaders: yesNo(pickSwitch(args, env, file, "simulatedReaders"), "simulated readers"),
+    nfcReaders: nfcReaders(pick(args, env, file, "nfcReaders")),
   };
+}
+
+/** A switch given as a bare flag (`--simulated-readers`), or as true/false, 1/0, on/off elsewhere. */
+function pickSwitch(args: Args, env: Record<string, string | undefined>, file: Record<string, unknown>, key: "simulatedReaders"): string | undefined {
+  return args.flags.get(SETTINGS[key].flag) === true ? "true" : pick(args, env, file, key);
+}
+
+function yesNo(value: string | undefined, name: string): boolean {
+  if (value === undefined) return false;
+  if (["true", "1", "on", "yes"].includes(value.toLowerCase())) return true;
+  if (["false", "0", "off", "no"].includes(value.toLowerCase())) return false;
+  throw new UsageError(`${name} is true or false, got ${value}`);
+}
+
+function nfcReaders(value: string | undefined): NfcReadersSetting {
+  if (value === undefined) return "pcsc";
+  if ((NFC_READERS_SETTINGS as readonly string[]).includes(value)) return value as NfcReadersSetting;
+  throw new UsageError(`nfc readers is ${NFC_READERS_SETTINGS.join(" or ")}, got ${value}`);
 }

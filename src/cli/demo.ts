@@ -1,7 +1,8 @@
 /**
  * `tibox demo`: a seeded demo venue to try the box in one minute. Creates (once) a venue, an
  * admin, a manager, a cashier with a PIN and a staff card, a till, a door and a reader terminal,
- * a simulated printer ("Imprimante simulée"), then serves. The simulated NFC reader joins with the hardware issue.
+ * a simulated printer ("Imprimante simulée"), then serves with simulated card readers on (the
+ * till page's "simulate a card tap" button, and `tibox tap` beside the box).
  */
 import { existsSync } from "node:fs";
 import { openBox } from "../app.ts";
@@ -72,6 +73,7 @@ export function demoBanner(url: string): string[] {
     `  door     ${DEMO.doorName}, PIN ${DEMO.doorPin}`,
     "  pair this browser as a till: Terminals > Pair a device, then open the link.",
     `  printer  ${DEMO.printerName}: Printers > print a test ticket to see its preview`,
+    "  cards    unlock the till, then \"Simuler un passage de carte\", or: tibox tap --data ./demo-data --terminal \"Bar (démo)\" --uid 04A1B2C3",
     "",
   ];
 }

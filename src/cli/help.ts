@@ -12,6 +12,8 @@ Commands:
       --https-port N         HTTPS port, 0 turns HTTPS off (env TIBOX_HTTPS_PORT, "https_port"; default ${DEFAULTS.httpsPort})
       --tls-cert FILE        Your own certificate chain, PEM (env TIBOX_TLS_CERT, "tls_cert"; default: the box's own CA)
       --tls-key FILE         Its private key, PEM (env TIBOX_TLS_KEY, "tls_key")
+      --nfc-readers pcsc|off USB card readers on the box through pcscd (env TIBOX_NFC_READERS, "nfc_readers"; default pcsc)
+      --simulated-readers    Allow simulated card taps: till button, tibox tap (env TIBOX_SIMULATED_READERS, "simulated_readers"; default off)
   init                       Set the box up without the browser wizard (for scripts).
       --venue NAME           The association's legal name (required)
       --admin-email EMAIL    The first admin's email (required)
@@ -22,7 +24,16 @@ Commands:
   verify                     Check every chain and invariant; exit 0 sound, 1 fault (named), 2 could not check.
       --json                 Print the outcome as JSON
       --expect-head SEQ:HASH The journal must contain this entry (a head printed on a Z ticket)
-  demo                       Seed a demo venue in ./demo-data (or --data) and serve it.
+  demo                       Seed a demo venue in ./demo-data (or --data) and serve it (simulated readers on).
+  tap --uid UID (--terminal NAME|ID | --reader NAME) [--server URL]
+                             Simulate a card tap on the box serving this data folder (signed with its
+                             venue key; the box must allow simulated readers). --reader NAME taps as
+                             simulated reader sim:NAME, routed by its binding (Admin > Card readers).
+  reader --server URL --token T [--reader NAME | --simulated] [--ca FILE | --fingerprint FP]
+                             Remote reader agent (e.g. a Raspberry Pi beside a till): forwards the
+                             local PC/SC reader's taps (or, with --simulated, UIDs typed on stdin) to
+                             the box with a reader terminal's token (or env TIBOX_READER_TOKEN);
+                             trusts the box's own CA from FILE or by its fingerprint. Needs no --data.
   terminal add --kind till|door|reader --name NAME
                              Add a device; its token is printed alone on the last line.
   terminal list              List the devices.

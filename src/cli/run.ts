@@ -8,7 +8,9 @@ import { resolveConfig, resolveDataFolder } from "./config.ts";
 import { demoBanner, seedDemo } from "./demo.ts";
 import { HELP } from "./help.ts";
 import { init } from "./init.ts";
+import { readerAgent } from "./reader.ts";
 import { serve } from "./serve.ts";
+import { tap } from "./tap.ts";
 import { terminal } from "./terminal.ts";
 import { parseExpectHead, VERIFY_EXIT, verifyDataFolder } from "./verify.ts";
 
@@ -18,7 +20,7 @@ export interface CliIo {
   readonly env: Record<string, string | undefined>;
 }
 
-const COMMANDS = new Set(["serve", "init", "verify", "demo", "terminal", "admin", "backup", "restore", "version", "help"]);
+const COMMANDS = new Set(["serve", "init", "verify", "demo", "terminal", "admin", "backup", "restore", "version", "help", "reader", "tap"]);
 
 function waitForSignal(stop: () => Promise<void>): Promise<number> {
   return new Promise((resolve) => {
@@ -56,10 +58,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const withDefault = args.flags.has("data") || io.env.TIBOX_DATA ? args : { ...args, flags: new Map([...args.flags, ["data", "./demo-data"]]) };
       const config = resolveConfig(withDefault, io.env);
       await seedDemo(config.data, io.out);
-      const serving = await serve(config);
+      // The demo has no card reader: the till's "simulate a tap" button and `tibox tap` stand in.
+      const serving = await serve({ ...config, simulatedReaders: true });
       for (const line of demoBanner(serving.httpUrl)) io.err(line);
       return waitForSignal(serving.stop);
     }
+    // The reader agent runs beside a till, away from any data folder.
+    if (command === "reader") return await readerAgent(args, io.env);
     const data = resolveDataFolder(args, io.env);
     switch (command) {
       case "init":
@@ -79,6 +84,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case "terminal":
         terminal(data, args, io.out);
+        return 0;
+      case "tap":
+        await tap(data, args, io.env, io.out);
         return 0;
       case "admin":
         await admin(data, args, io.out);

@@ -6,6 +6,8 @@
 import htmxPath from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import cssPath from "../../ui/static/app.css" with { type: "file" };
 import appJsPath from "../../ui/static/app.js" with { type: "file" };
+import sseExtensionPath from "htmx-ext-sse/dist/sse.min.js" with { type: "file" };
+import tapsJsPath from "../../ui/static/taps.js" with { type: "file" };
 
 export interface Asset {
   readonly path: string;
@@ -16,6 +18,9 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "htmx.min.js": { path: htmxPath, contentType: "text/javascript; charset=utf-8" },
   "app.css": { path: cssPath, contentType: "text/css; charset=utf-8" },
   "app.js": { path: appJsPath, contentType: "text/javascript; charset=utf-8" },
+  // htmx 2's server-sent events extension, and the till page's card readers (keyboard, Web NFC).
+  "htmx-ext-sse.js": { path: sseExtensionPath, contentType: "text/javascript; charset=utf-8" },
+  "taps.js": { path: tapsJsPath, contentType: "text/javascript; charset=utf-8" },
 };
 
 export function assetResponse(name: string): Response | undefined {

@@ -3,6 +3,7 @@ import type { AuthService } from "../auth/index.ts";
 import type { Writer } from "../db/index.ts";
 import type { Clock, IdFactory, Logger, RandomSource, Signer } from "../kernel/index.ts";
 import type { WindowLimiter } from "./limiter.ts";
+import type { TapHub } from "./tap-hub.ts";
 
 export interface SetupGate {
   /** The one-time code printed by `serve` while the box waits for its setup. */
@@ -34,4 +35,10 @@ export interface HttpDeps {
   readonly addressOf: (request: Request) => string | undefined;
   /** Requests per address to the card holders' pages (in memory, see limiter.ts). */
   readonly holderPageLimiter: WindowLimiter;
+  /** Where card taps arrive and leave for their terminal's event stream (tap-hub.ts). */
+  readonly taps: TapHub;
+  /** Simulated readers allowed (`tibox demo`, or serve --simulated-readers): button, CLI, API. */
+  readonly simulatedReaders: boolean;
+  /** Lifts the server's idle timeout for one long-lived response (event streams). */
+  readonly keepOpen: (request: Request) => void;
 }

@@ -22,7 +22,7 @@ function unlockPage(ctx: Ctx, error?: string, status = 200): Response {
   const terminal = ctx.terminal;
   if (!terminal) return html(String(NotPairedPage({ view: view(ctx) })), 200);
   if (ctx.session && ctx.session.terminalId === terminal.id) {
-    return html(String(TerminalHomePage({ view: view(ctx), terminal })));
+    return html(String(TerminalHomePage({ view: view(ctx), terminal, simulatedReaders: ctx.deps.simulatedReaders })));
   }
   const operators = ctx.deps.auth.listUnlockableOperators(terminal.kind);
   return html(String(UnlockPage({ view: { ...view(ctx), operator: undefined }, terminal, operators, error })), status);

@@ -18,6 +18,8 @@ export const SIGNING_CONTEXTS = {
   ticket: "tibox-ticket/v1",
   ticketKey: "tibox-ticket-key/v1",
   peerRequest: "tibox-peer-request/v1",
+  /** A simulated tap sent by `tibox tap` beside a serving box, signed with the venue key. */
+  simulatorTap: "tibox-simulator-tap/v1",
 } as const;
 
 export type SigningContext = (typeof SIGNING_CONTEXTS)[keyof typeof SIGNING_CONTEXTS];

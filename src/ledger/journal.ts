@@ -128,7 +128,12 @@ export function appendEntry(tx: Tx, signer: Signer, input: EntryInput): Entry {
 }
 
 export function entryByKey(sqlite: Sqlite, scope: string, key: string): number | undefined {
-  return sqlite.query<{ seq: number }, [string, string]>("SELECT seq FROM ledger_entries WHERE scope = ? AND idempotency_key = ?").get(scope, key)?.seq;
+  // The unique index on (scope, idempotency_key) is partial (keys != ''): SQLite uses it only when
+  // the query repeats that condition, otherwise every append would scan the whole journal.
+  const sql = key === ""
+    ? "SELECT seq FROM ledger_entries WHERE scope = ? AND idempotency_key = ?"
+    : "SELECT seq FROM ledger_entries WHERE scope = ? AND idempotency_key = ? AND idempotency_key != ''";
+  return sqlite.query<{ seq: number }, [string, string]>(sql).get(scope, key)?.seq;
 }
 
 export function readEntry(sqlite: Sqlite, seq: number): Entry | undefined {

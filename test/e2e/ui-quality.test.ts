@@ -1,4 +1,4 @@
-// Proves every page a person meets (setup, login, dashboard, operators, terminals, pairing, events, venue, printers, pair, terminal unlock) is usable on a 600x1024 touch tablet and a 390x844 touch phone: axe-core finds no WCAG A/AA or best-practice violation, every visible control is a touch target of at least 44x44 CSS px, and the phone never scrolls sideways; run in Chromium against a real `tibox serve` child process.
+// Proves every page a person meets (setup, login, dashboard, operators, terminals, pairing, events, venue, printers, card readers, pair, terminal unlock) is usable on a 600x1024 touch tablet and a 390x844 touch phone: axe-core finds no WCAG A/AA or best-practice violation, every visible control is a touch target of at least 44x44 CSS px, and the phone never scrolls sideways; run in Chromium against a real `tibox serve` child process.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -10,6 +10,7 @@ import {
   describeViolations,
   launchBrowser,
   removeFolder,
+  runTibox,
   startBox,
   touchContext,
   VIEWPORTS,
@@ -259,6 +260,17 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
         await check(page, viewport, "printers");
         await page.click("table.print-jobs tbody tr a");
         await check(page, viewport, "print job");
+      });
+    }
+
+    for (const viewport of VIEWPORT_NAMES) {
+      test(`card readers (an agent to bind) on ${viewport}`, async () => {
+        const added = await runTibox(["terminal", "add", "--data", box.dataDir, "--kind", "reader", "--name", `Pi ${viewport}`]);
+        expect(added.exitCode).toBe(0);
+        const page = person(viewport).admin;
+        await page.goto("/admin/readers");
+        expect(await page.locator("table.readers select").count()).toBeGreaterThanOrEqual(1);
+        await check(page, viewport, "card readers");
       });
     }
 

@@ -33,9 +33,9 @@ export interface ServingChild {
   stop(): Promise<number>;
 }
 
-/** Starts `tibox serve` on a free port (HTTPS off) and waits for /healthz. */
-export async function serveChild(data: string, extra: readonly string[] = [], command = "serve"): Promise<ServingChild> {
-  const port = await freePort();
+/** Starts `tibox serve` on a free port, or on `port` (a restart), HTTPS off, and waits for /healthz. */
+export async function serveChild(data: string, extra: readonly string[] = [], command = "serve", port?: number): Promise<ServingChild> {
+  port ??= await freePort();
   const child = Bun.spawn([process.execPath, MAIN, command, "--data", data, "--port", String(port), "--host", "127.0.0.1", "--https-port", "0", ...extra], {
     stdin: "ignore",
     stdout: "pipe",

@@ -2,6 +2,10 @@
 import { CsrfField, Layout, Notice } from "../layout.tsx";
 import type { MessageKey } from "../i18n/index.ts";
 import type { View } from "../view.ts";
+import { CardReaderPanel } from "./taps.tsx";
+
+/** The UID the simulation button offers by default (any other can be typed). */
+const DEMO_CARD_UID = "04C0FFEE112233";
 
 export function PairPage({ view, code, error }: { view: View; code?: string | undefined; error?: string | undefined }) {
   const { t } = view;
@@ -95,11 +99,12 @@ export function UnlockPage({ view, terminal, operators, error }: { view: View; t
   );
 }
 
-export function TerminalHomePage({ view, terminal }: { view: View; terminal: TerminalInfo }) {
+export function TerminalHomePage({ view, terminal, simulatedReaders = false }: { view: View; terminal: TerminalInfo; simulatedReaders?: boolean }) {
   const { t } = view;
   return (
     <Layout view={view} title={terminal.name}>
       <Notice kind="success">{t("terminal.unlocked", { operator: view.operator?.name ?? "", terminal: terminal.name })}</Notice>
+      <CardReaderPanel view={view} simulated={simulatedReaders} demoUid={DEMO_CARD_UID} />
       <form method="post" action="/terminal/lock">
         <CsrfField view={view} />
         <button type="submit" class="primary">
