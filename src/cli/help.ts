@@ -24,6 +24,10 @@ Commands:
   verify                     Check every chain and invariant; exit 0 sound, 1 fault (named), 2 could not check.
       --json                 Print the outcome as JSON
       --expect-head SEQ:HASH The journal must contain this entry (a head printed on a Z ticket)
+      --archive FILE         Check a fiscal archive file alone, without the database
+  archive --to FOLDER [--period YYYY-MM]
+                             Write the signed fiscal archive (the whole journal, or one month's
+                             business days) into FOLDER, and record it in the fiscal journal.
   demo                       Seed a demo venue in ./demo-data (or --data) and serve it (simulated readers on).
   tap --uid UID (--terminal NAME|ID | --reader NAME) [--server URL]
                              Simulate a card tap on the box serving this data folder (signed with its

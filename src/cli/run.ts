@@ -2,6 +2,7 @@
 import { VERSION } from "../app.ts";
 import { isAppError, systemClock } from "../kernel/index.ts";
 import { admin } from "./admin.ts";
+import { archive } from "./archive.ts";
 import { flag, hasFlag, parseArgs, requireFlag, UsageError } from "./args.ts";
 import { backup, restore } from "./backup.ts";
 import { resolveConfig, resolveDataFolder } from "./config.ts";
@@ -12,7 +13,7 @@ import { readerAgent } from "./reader.ts";
 import { serve } from "./serve.ts";
 import { tap } from "./tap.ts";
 import { terminal } from "./terminal.ts";
-import { parseExpectHead, VERIFY_EXIT, verifyDataFolder } from "./verify.ts";
+import { parseExpectHead, VERIFY_EXIT, verifyArchiveFile, verifyDataFolder } from "./verify.ts";
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -20,7 +21,7 @@ export interface CliIo {
   readonly env: Record<string, string | undefined>;
 }
 
-const COMMANDS = new Set(["serve", "init", "verify", "demo", "terminal", "admin", "backup", "restore", "version", "help", "reader", "tap"]);
+const COMMANDS = new Set(["serve", "init", "verify", "demo", "terminal", "admin", "backup", "restore", "version", "help", "reader", "tap", "archive"]);
 
 function waitForSignal(stop: () => Promise<void>): Promise<number> {
   return new Promise((resolve) => {
@@ -72,7 +73,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       case "verify": {
         const expected = flag(args, "expect-head");
-        const outcome = verifyDataFolder(data, expected ? { expectHead: parseExpectHead(expected) } : {});
+        const archiveFile = flag(args, "archive");
+        const outcome = archiveFile ? verifyArchiveFile(archiveFile) : verifyDataFolder(data, expected ? { expectHead: parseExpectHead(expected) } : {});
         if (hasFlag(args, "json")) io.out(JSON.stringify(outcome));
         else {
           for (const check of outcome.checks) io.out(`ok    ${check}`);
@@ -82,6 +84,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         return VERIFY_EXIT[outcome.status];
       }
+      case "archive":
+        archive(data, args, io.out);
+        return 0;
       case "terminal":
         terminal(data, args, io.out);
         return 0;

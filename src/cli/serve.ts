@@ -71,7 +71,13 @@ export async function serve(config: Config, logger: Logger = jsonLogger(systemCl
     : undefined;
   const venue = box.venue();
   const readers = startBoxReaders(config.nfcReaders, box.deps.taps, logger);
-  const jobs = startJobs({ writer: box.writer, clock: systemClock, logger, timezone: venue?.timezone ?? "Europe/Paris" });
+  const jobs = startJobs({
+    writer: box.writer,
+    clock: systemClock,
+    logger,
+    timezone: venue?.timezone ?? "Europe/Paris",
+    closing: { signer: box.signer, newId: box.deps.newId, random: box.deps.random },
+  });
   const httpUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${http.port}/`;
   const httpsUrl = https ? `https://${config.host === "0.0.0.0" ? "localhost" : config.host}:${https.port}/` : undefined;
   logger.log("info", "tibox listening", { http: httpUrl, https: httpsUrl ?? null, data: box.dir.root, version: box.deps.version, setup: venue ? "done" : "pending" });

@@ -4,8 +4,9 @@
  * Exit 0: sound. Exit 1: a fault, named (the first one found). Exit 2: could not check.
  * It checks: SQLite integrity, the migrations, the venue key, the technical event log's chain,
  * hashes and signatures, the ledger (ledger/verify.ts: its own encoder, @noble/curves, balances,
- * zero sums, backing, idempotency, an optional expected head), and the time floor. The fiscal
- * chain joins it with the point of sale.
+ * zero sums, backing, idempotency, an optional expected head), the fiscal journal (pos/
+ * fiscal-verify.ts: its own encoder, signatures, grand total, card payments against the ledger),
+ * and the time floor. `--archive FILE` checks a fiscal archive alone, without the database.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { verifyEventLog } from "../auth/index.ts";
@@ -13,6 +14,7 @@ import { dataDir, embeddedMigrations, openReadOnlyDatabase, readSnapshot, readTi
 import { findVenue } from "../federation/index.ts";
 import { fromHex, signerFromPem, toHex } from "../kernel/index.ts";
 import { verifyLedger } from "../ledger/index.ts";
+import { verifyArchiveText, verifyFiscalJournal } from "../pos/index.ts";
 import { UsageError } from "./args.ts";
 
 export type VerifyOutcome =
@@ -135,10 +137,27 @@ function verifySnapshot(sqlite: Sqlite, venueKeyPath: string, options: VerifyOpt
   if (answers.fault) return { status: "fault", fault: answers.fault, checks };
   checks.push(`stored answers: ${answers.count} acknowledged entries found in the journal under their keys`);
 
+  const fiscal = verifyFiscalJournal(sqlite, publicKey);
+  if (!fiscal.ok) return { status: "fault", fault: fiscal.fault, checks };
+  checks.push(
+    `fiscal journal: ${fiscal.records} records, chain, signatures, grand total ${fiscal.grandTotal}, sale numbers and card payments sound; head ${fiscal.head.seq}:${fiscal.head.hash}`,
+  );
+
   const latest =
-    sqlite.query<{ at: number | null }, []>("SELECT max(at) AS at FROM (SELECT max(at_ms) AS at FROM event_log UNION ALL SELECT max(at_ms) FROM ledger_entries)").get()?.at ?? 0;
+    sqlite.query<{ at: number | null }, []>("SELECT max(at) AS at FROM (SELECT max(at_ms) AS at FROM event_log UNION ALL SELECT max(at_ms) FROM ledger_entries UNION ALL SELECT max(at_ms) FROM fiscal_records)").get()?.at ?? 0;
   const floor = readTimeFloor(sqlite);
   if (floor < latest) return { status: "fault", fault: `time floor ${floor} is below the latest stamp ${latest}`, checks };
   checks.push("time floor: at or after every stamp");
   return { status: "sound", checks };
+}
+
+/** `tibox verify --archive FILE`: the archive alone, no database (exit codes as for a data folder). */
+export function verifyArchiveFile(path: string): VerifyOutcome {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    return { status: "unable", reason: `cannot read ${path}: ${(error as Error).message}`, checks: [] };
+  }
+  return verifyArchiveText(text);
 }

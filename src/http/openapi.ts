@@ -3,6 +3,7 @@
  * the routes (docs/api.md says the same in prose); test/http/openapi.test.ts checks that every
  * /api route of the app is described and nothing else.
  */
+import { posPaths } from "./openapi-pos.ts";
 import { tapPaths } from "./openapi-taps.ts";
 import type { Route } from "./router.ts";
 
@@ -123,6 +124,7 @@ export function openApiDocument(version: string, routes: readonly Route[]) {
       },
     },
     ...tapPaths,
+    ...posPaths,
   };
   const described = new Set(Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`)));
   const served = routes.filter((route) => route.path.startsWith("/api/v1/")).map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`);

@@ -12,6 +12,7 @@ import { apiRoutes } from "./api.ts";
 import type { HttpDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
 import { pageRoutes } from "./pages.ts";
+import { posRoutes } from "./pos-api.ts";
 import { printerRoutes } from "./printers.ts";
 import { html, json, jsonError } from "./respond.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -21,7 +22,7 @@ import { terminalRoutes } from "./terminal.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,

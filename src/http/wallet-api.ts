@@ -17,6 +17,7 @@ import {
   type OperationResult,
 } from "../wallet/index.ts";
 import type { Tx } from "../db/index.ts";
+import type { Session } from "../auth/index.ts";
 import type { Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { json } from "./respond.ts";
@@ -41,34 +42,52 @@ export function refusalAnswer(error: unknown): Answer | undefined {
   return { status: statusForCode(error.code), body: JSON.stringify({ code: error.code, message: error.message, ...extra }) };
 }
 
-/** The operator behind a command, when the device sends the session it opened (X-Session-Token). */
-function operatorRole(ctx: Ctx) {
+/** The operator's session behind a command, when the device sends the one it opened (X-Session-Token). */
+export function operatorSession(ctx: Ctx): Session | undefined {
   const token = ctx.request.headers.get("x-session-token");
   if (!token) return undefined;
   const session = ctx.deps.auth.resolveSession(token);
   if (!session || session.terminalId !== ctx.terminal!.id) fail("unauthorized", "this session is not open on this terminal");
-  return session.role;
+  return session;
 }
 
-/** Runs a wallet command once per Idempotency-Key, in one writer transaction with its stored answer. */
-async function once(ctx: Ctx, command: (tx: Tx, actor: Actor) => OperationResult): Promise<Response> {
+/** Who sends a command: the idempotency scope and key, and the operator's session if any. */
+export interface Caller {
+  readonly scope: string;
+  readonly idempotencyKey: string;
+  readonly session: Session | undefined;
+}
+
+/**
+ * Runs a device command once per Idempotency-Key, in one writer transaction with its stored answer
+ * (refusals included): a repeat gets the first answer byte for byte. The pos API uses it too.
+ */
+export async function runOnce(ctx: Ctx, effect: (tx: Tx, caller: Caller) => Answer, refusal: (error: unknown) => Answer | undefined = refusalAnswer): Promise<Response> {
   const key = ctx.request.headers.get("idempotency-key") ?? "";
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) fail("idempotency_key_invalid", "send an Idempotency-Key header of 1 to 128 characters [A-Za-z0-9._:-]");
-  const role = operatorRole(ctx);
+  const session = operatorSession(ctx);
   const scope = `terminal:${ctx.terminal!.id}`;
   const request = { scope, key, requestHash: requestDigest(ctx.request.method, ctx.url.pathname, ctx.rawBody) };
   const answer = await ctx.deps.writer.submit((tx) =>
     answerOnce(
       tx,
       request,
-      () => ({ status: 201, body: resultBody(command(tx, { scope, idempotencyKey: key, role })) }),
-      refusalAnswer,
+      () => effect(tx, { scope, idempotencyKey: key, session }),
+      refusal,
       () => ({ status: 422, body: JSON.stringify({ code: "idempotency_key_reused", message: "this key was used for another request" }) }),
     ),
   );
   const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
   if (answer.replayed) headers["idempotent-replayed"] = "true";
   return new Response(answer.body, { status: answer.status, headers });
+}
+
+/** Runs a wallet command once per Idempotency-Key (see runOnce). */
+function once(ctx: Ctx, command: (tx: Tx, actor: Actor) => OperationResult): Promise<Response> {
+  return runOnce(ctx, (tx, caller) => ({
+    status: 201,
+    body: resultBody(command(tx, { scope: caller.scope, idempotencyKey: caller.idempotencyKey, role: caller.session?.role })),
+  }));
 }
 
 function operationDeps(ctx: Ctx) {

@@ -1,14 +1,18 @@
 /**
  * jobs: croner schedules that call room services with the injected clock. Today: purge expired
  * sessions every hour, stored idempotent answers past 30 days every night; and the print worker
- * (print-worker.ts), which sends the print queue with retry. Business-day closures and demurrage join later.
+ * (print-worker.ts), which sends the print queue with retry; the automatic closures at the end of each
+ * business day (closures.ts). Demurrage joins later.
  */
 import { Cron } from "croner";
 import { purgeExpiredSessions } from "../auth/index.ts";
 import { purgeIdempotencyKeys, type Writer } from "../db/index.ts";
 import type { Clock, Logger } from "../kernel/index.ts";
+import type { OperationDeps } from "../wallet/index.ts";
+import { runClosureJob, scheduleClosures } from "./closures.ts";
 import { PrintWorker, type PrintWorkerOptions } from "./print-worker.ts";
 
+export { closureCronPattern, runClosureJob, scheduleClosures, type ClosureJobDeps } from "./closures.ts";
 export { PrintWorker, startPrintWorker, type PrintWorkerDeps, type PrintWorkerOptions, type SendOutcome } from "./print-worker.ts";
 
 export interface JobDeps {
@@ -18,6 +22,8 @@ export interface JobDeps {
   readonly timezone: string;
   /** Transports and timings of the print worker (tests inject short backoffs or fake printers). */
   readonly printing?: PrintWorkerOptions;
+  /** Signs the automatic closures (the venue key); without it no closure is scheduled. */
+  readonly closing?: OperationDeps;
 }
 
 export interface Jobs {
@@ -39,6 +45,12 @@ export function startJobs(deps: JobDeps, options: { paused?: boolean } = {}): Jo
   };
   const schedule = { timezone: deps.timezone, paused: options.paused ?? false, protect: true };
   const crons = [new Cron("17 * * * *", schedule, purgeSessions), new Cron("23 4 * * *", schedule, purgeAnswers)];
+  const closing = deps.closing;
+  if (closing) {
+    crons.push(scheduleClosures({ writer: deps.writer, logger: deps.logger, closing }, { timezone: deps.timezone, paused: options.paused ?? false }));
+    // A box that was off when a business day ended closes it now.
+    if (!options.paused) void runClosureJob({ writer: deps.writer, logger: deps.logger, closing }).catch((error: unknown) => deps.logger.log("error", "automatic closure failed", { error: String(error) }));
+  }
   const printWorker = new PrintWorker(deps, deps.printing);
   if (!options.paused) printWorker.start();
   return {

@@ -173,6 +173,8 @@ export interface PaymentInput {
   readonly cardUid: unknown;
   readonly amount: unknown;
   readonly pointOfSale: string;
+  /** Only these assets may be drawn (a sale whose items accept some assets only); all when absent. */
+  readonly assets?: readonly string[] | undefined;
 }
 
 /** Pays from a card, drawing its assets in spend priority (gift first by default); all or nothing. */
@@ -180,7 +182,9 @@ export function pay(tx: Tx, deps: OperationDeps, actor: Actor, input: PaymentInp
   const amount = checkAmount(input.amount);
   const card = requireUsableCard(tx.sqlite, input.cardUid);
   const account = walletAccount(card.walletId);
-  const usable = listAssetsSql(tx.sqlite).filter((asset) => asset.active && acceptedAt(asset, input.pointOfSale) && asset.scale === 2);
+  const usable = listAssetsSql(tx.sqlite).filter(
+    (asset) => asset.active && acceptedAt(asset, input.pointOfSale) && asset.scale === 2 && (input.assets === undefined || input.assets.includes(asset.code)),
+  );
   const transfers: TransferInput[] = [];
   let left = amount;
   for (const asset of usable) {

@@ -48,7 +48,7 @@ function sessionFor(role: Role): string {
 }
 
 function pathOf(route: Route): string {
-  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : route.path.includes("/printers/") ? printerId : route.path.includes("/print-jobs/") ? String(printJobId) : "x").replace(":name", "app.css").replace(":code", "EUR");
+  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : route.path.includes("/printers/") ? printerId : route.path.includes("/print-jobs/") ? String(printJobId) : "x").replace(":name", "app.css").replace(":code", "EUR").replace(":number", "1");
 }
 
 async function call(route: Route, headers: Record<string, string>): Promise<Response> {

@@ -5,6 +5,8 @@ import m1 from "./0001_event_log_append_only.sql" with { type: "text" };
 import m2 from "./0002_ledger.sql" with { type: "text" };
 import m3 from "./0003_ledger_append_only.sql" with { type: "text" };
 import m4 from "./0004_hardware.sql" with { type: "text" };
+import m5 from "./0005_pos.sql" with { type: "text" };
+import m6 from "./0006_pos_append_only_and_seeds.sql" with { type: "text" };
 
 export interface Migration {
   readonly tag: string;
@@ -17,4 +19,6 @@ export const embeddedMigrations: readonly Migration[] = [
   { tag: "0002_ledger", sql: m2 },
   { tag: "0003_ledger_append_only", sql: m3 },
   { tag: "0004_hardware", sql: m4 },
+  { tag: "0005_pos", sql: m5 },
+  { tag: "0006_pos_append_only_and_seeds", sql: m6 },
 ];
