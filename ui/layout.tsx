@@ -15,6 +15,9 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin/cards", "nav.cards"],
     ["/admin/members", "nav.members"],
     ["/admin/assets", "nav.assets"],
+    ["/admin/pos/items", "nav.pos_catalogue"],
+    ["/admin/pos/closures", "nav.closures"],
+    ["/admin/pos/reports", "nav.reports"],
     ["/admin/printers", "nav.printers"],
     ["/admin/readers", "nav.readers"],
     ["/admin/events", "nav.events"],
@@ -25,9 +28,15 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin/wallet", "nav.treasury"],
     ["/admin/cards", "nav.cards"],
     ["/admin/members", "nav.members"],
+    ["/admin/pos/items", "nav.pos_catalogue"],
+    ["/admin/pos/closures", "nav.closures"],
+    ["/admin/pos/reports", "nav.reports"],
     ["/admin/events", "nav.events"],
   ],
-  cashier: [["/terminal", "nav.terminal"]],
+  cashier: [
+    ["/terminal", "nav.terminal"],
+    ["/till", "nav.till"],
+  ],
   door: [["/terminal", "nav.terminal"]],
 };
 
@@ -97,6 +106,11 @@ export function Layout({ view, title, titleIsHtml = false, children }: { view: V
               </nav>
             ) : null}
           </header>
+          {view.training ? (
+            <div class="banner formation" role="status" data-testid="training-banner">
+              {t("training.banner")}
+            </div>
+          ) : null}
           <div id="clock-skew" class="banner warning" role="alert" hidden>
             {t("clock.skew_warning")}
           </div>

@@ -16,6 +16,8 @@ export interface View {
   /** A warning the box shows on every page (its clock is behind its last stamp). */
   readonly clockBehindUntilMs: number | undefined;
   readonly timezone: string;
+  /** The terminal showing the page is in training mode: every page says FORMATION, in red. */
+  readonly training?: boolean | undefined;
 }
 
 export function formatTime(view: View, ms: number): string {

@@ -191,6 +191,32 @@ export class AuthService {
     return this.#openTerminalSession(terminal, operator, "pin", address, keys);
   }
 
+  /** Managers and admins who have a PIN: those who may approve a void or a refund at a till. */
+  listApprovers() {
+    return listPinOperators(this.#orm, ["manager", "admin"]);
+  }
+
+  /**
+   * A manager approves one action at a terminal with their PIN, without opening a session there
+   * (a void or a refund asked by a cashier). Counted against the same lockouts as a PIN unlock.
+   */
+  async approveWithPin(terminalId: string, operatorId: string, pin: string, address: string): Promise<PublicOperator> {
+    this.#activeTerminal(terminalId);
+    const keys = [`account:${operatorId}`, `address:pin:${address}`];
+    await this.refuseIfLocked(keys, operatorId, address);
+    const operator = findOperator(this.#orm, operatorId);
+    const pinOk = await verifySecret(pin, operator?.pinHash ?? null);
+    if (!operator || !pinOk || !operator.active || (operator.role !== "manager" && operator.role !== "admin")) {
+      await this.recordFailedAttempt(keys, operatorId, address, "approval.failed");
+      fail("approval_failed", "wrong manager or PIN");
+    }
+    await this.#deps.writer.submit((tx) => {
+      for (const key of keys) clearFailures(tx, key);
+      appendEvent(tx, this.#deps.signer, { kind: "approval.granted", actor: `operator:${operator.id}`, subject: `terminal:${terminalId}`, detail: { address } });
+    });
+    return publicOperator(operator);
+  }
+
   /** A staff card tapped on a paired terminal unlocks it for its operator. */
   async unlockWithStaffCard(terminalId: string, cardUid: string, address: string) {
     const terminal = this.#activeTerminal(terminalId);

@@ -61,7 +61,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       await seedDemo(config.data, io.out);
       // The demo has no card reader: the till's "simulate a tap" button and `tibox tap` stand in.
       const serving = await serve({ ...config, simulatedReaders: true });
-      for (const line of demoBanner(serving.httpUrl)) io.err(line);
+      // A fresh pairing code each start, so that this machine's browser becomes a till in one click.
+      const pairing = await serving.box.auth.createPairingCode("cli:demo", "till", "Caisse (navigateur)");
+      for (const line of demoBanner(serving.httpUrl, pairing.code)) io.err(line);
       return waitForSignal(serving.stop);
     }
     // The reader agent runs beside a till, away from any data folder.

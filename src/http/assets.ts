@@ -8,6 +8,7 @@ import cssPath from "../../ui/static/app.css" with { type: "file" };
 import appJsPath from "../../ui/static/app.js" with { type: "file" };
 import sseExtensionPath from "htmx-ext-sse/dist/sse.min.js" with { type: "file" };
 import tapsJsPath from "../../ui/static/taps.js" with { type: "file" };
+import tillJsPath from "../../ui/static/till.js" with { type: "file" };
 
 export interface Asset {
   readonly path: string;
@@ -21,6 +22,8 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   // htmx 2's server-sent events extension, and the till page's card readers (keyboard, Web NFC).
   "htmx-ext-sse.js": { path: sseExtensionPath, contentType: "text/javascript; charset=utf-8" },
   "taps.js": { path: tapsJsPath, contentType: "text/javascript; charset=utf-8" },
+  // The till's offline banner, kept cart and payment retries.
+  "till.js": { path: tillJsPath, contentType: "text/javascript; charset=utf-8" },
 };
 
 export function assetResponse(name: string): Response | undefined {

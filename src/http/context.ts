@@ -5,6 +5,7 @@
  */
 import type { Session, Terminal } from "../auth/index.ts";
 import type { Venue } from "../federation/index.ts";
+import { isTrainingTerminal } from "../pos/index.ts";
 import { translator, type Lang, type Translate } from "../../ui/i18n/index.ts";
 import type { View } from "../../ui/view.ts";
 import { COOKIE, setCookieHeader } from "./cookies.ts";
@@ -80,6 +81,7 @@ export function view(ctx: Ctx): View {
     operator: ctx.session ? { name: ctx.session.operatorName, role: ctx.session.role } : undefined,
     clockBehindUntilMs: floorMs > nowMs + 1_000 ? floorMs : undefined,
     timezone: ctx.venue?.timezone ?? "Europe/Paris",
+    training: ctx.terminal ? isTrainingTerminal(ctx.deps.writer.sqlite, ctx.terminal.id) : false,
   };
 }
 

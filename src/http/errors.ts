@@ -38,6 +38,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   cash_session_other_terminal: 409,
   period_open: 409,
   asset_exists: 409,
+  point_of_sale_exists: 409,
   card_not_blocked: 409,
   card_already_attached: 409,
   card_of_other_member: 409,

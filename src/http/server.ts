@@ -13,16 +13,20 @@ import type { HttpDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
 import { pageRoutes } from "./pages.ts";
 import { posRoutes } from "./pos-api.ts";
+import { posAdminRoutes } from "./pos-admin.ts";
 import { printerRoutes } from "./printers.ts";
 import { html, json, jsonError } from "./respond.ts";
 import { openApiDocument } from "./openapi.ts";
 import { refuse, runRoute, type Route } from "./router.ts";
 import { tapRoutes } from "./taps.ts";
 import { terminalRoutes } from "./terminal.ts";
+import { tillRoutes } from "./till.ts";
+import { tillMoneyRoutes } from "./till-money.ts";
+import { tillSalesRoutes } from "./till-sales.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,

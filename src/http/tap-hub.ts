@@ -67,6 +67,8 @@ export const TAP_LIFETIME_MS = 5_000;
 const MAX_KNOWN_READERS = 256;
 /** Idempotency keys remembered (each for a tap's lifetime, after which a repeat is expired anyway). */
 const MAX_REMEMBERED_KEYS = 4_096;
+/** Taps remembered by id for their lifetime, so that a page can claim one (unlock, pay); the oldest go first. */
+const MAX_CLAIMABLE_TAPS = 1_024;
 /** Open event streams per terminal (tabs on one till) and in all. */
 export const MAX_STREAMS_PER_TERMINAL = 8;
 const MAX_STREAMS = 512;
@@ -84,6 +86,8 @@ export class TapHub {
   readonly #subscribers = new Map<string, Set<Subscriber>>();
   readonly #readers = new Map<string, KnownReader>();
   readonly #keys = new Map<string, number>();
+  /** Taps handed out (delivered or pending), by id, until they expire or a page claims them. */
+  readonly #claimable = new Map<string, Tap>();
   readonly #closers = new Set<() => void>();
   #streams = 0;
   /** Readers played by hand (demo, `tibox tap --reader`); their taps route like real ones. */
@@ -179,6 +183,8 @@ export class TapHub {
     if (ageMs >= TAP_LIFETIME_MS) return { status: "expired" };
     reader.lastTapAtMs = atMs;
     const tap: Tap = { id: this.#deps.newId(), uid: input.uid, readerKey: input.readerKey, readerName: input.readerName, source: input.source, terminalId, atMs, expiresAtMs: atMs + TAP_LIFETIME_MS };
+    if (this.#claimable.size >= MAX_CLAIMABLE_TAPS) this.#claimable.delete(this.#claimable.keys().next().value!);
+    this.#claimable.set(tap.id, tap);
     const subscribers = this.#subscribers.get(terminalId);
     if (subscribers && subscribers.size > 0) {
       this.#pending.delete(terminalId);
@@ -202,6 +208,20 @@ export class TapHub {
   #purge(nowMs: number): void {
     for (const [terminalId, tap] of this.#pending) if (tap.expiresAtMs <= nowMs) this.#pending.delete(terminalId);
     for (const [key, expiresAtMs] of this.#keys) if (expiresAtMs <= nowMs) this.#keys.delete(key);
+    for (const [id, tap] of this.#claimable) if (tap.expiresAtMs <= nowMs) this.#claimable.delete(id);
+  }
+
+  /**
+   * A page of `terminalId` claims a tap it was shown (by id), to act on the card: unlock the
+   * terminal with a staff card, pay, top up. Once: a tap unlocks or pays, never both, and never
+   * after its 5 s. The page never holds the card's full UID, only the tap's id.
+   */
+  claim(terminalId: string, tapId: string): Tap | undefined {
+    this.#purge(this.#deps.clock.nowMs());
+    const tap = this.#claimable.get(tapId);
+    if (!tap || tap.terminalId !== terminalId) return undefined;
+    this.#claimable.delete(tapId);
+    return tap;
   }
 
   /** The tap waiting for a terminal, if it is still fresh. */

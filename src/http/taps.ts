@@ -9,6 +9,7 @@ import { fail, fromHex, SIGNING_CONTEXTS, verifySignature } from "../kernel/inde
 import { cardByUid, listAssetsSql, walletBalances } from "../wallet/index.ts";
 import { parseCardUid } from "../../hardware/nfc/port.ts";
 import { ReadersPage, TapCard, type BindableTerminal, type ReaderRow } from "../../ui/pages/taps.tsx";
+import { UnlockTapForm } from "../../ui/pages/terminal.tsx";
 import type { View } from "../../ui/view.ts";
 import { field, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
@@ -70,11 +71,12 @@ function sseMessage(event: string, id: string, data: string): string {
   return `event: ${event}\nid: ${id}\n${data.split("\n").map((line) => `data: ${line}`).join("\n")}\n\n`;
 }
 
-/** GET /terminal/events: this terminal's taps as server-sent events, with heartbeats. */
-function events(ctx: Ctx): Response {
-  const terminal = unlockedTerminal(ctx);
-  if (terminal instanceof Response) return terminal;
-  const page = view(ctx);
+/**
+ * A terminal's taps as server-sent events, with heartbeats: each tap becomes one `tap` message
+ * whose data is the HTML `render` makes of it (the home page's card, the till's claim form, the
+ * unlock page's claim form).
+ */
+export function tapStream(ctx: Ctx, terminalId: string, render: (tap: Tap) => string): Response {
   const encoder = new TextEncoder();
   let stop: () => void = () => undefined;
   const stream = new ReadableStream<Uint8Array>({
@@ -102,7 +104,7 @@ function events(ctx: Ctx): Response {
         }
       };
       send(`retry: ${RECONNECT_MS}\n: connected\n\n`);
-      unsubscribe = ctx.deps.taps.subscribe(terminal.id, (tap) => send(sseMessage("tap", tap.id, tapHtml(ctx, page, tap))), () => stop());
+      unsubscribe = ctx.deps.taps.subscribe(terminalId, (tap) => send(sseMessage("tap", tap.id, render(tap))), () => stop());
       heartbeat = setInterval(() => send(": heartbeat\n\n"), HEARTBEAT_MS);
       ctx.request.signal.addEventListener("abort", () => stop());
     },
@@ -117,9 +119,40 @@ function events(ctx: Ctx): Response {
   });
 }
 
-/** POST /terminal/taps: a tap read by the page itself (keyboard reader, Web NFC, simulation). */
-function pageTap(ctx: Ctx): Response {
+/** GET /terminal/events: this terminal's taps as server-sent events, with heartbeats. */
+function events(ctx: Ctx): Response {
   const terminal = unlockedTerminal(ctx);
+  if (terminal instanceof Response) return terminal;
+  const page = view(ctx);
+  return tapStream(ctx, terminal.id, (tap) => tapHtml(ctx, page, tap));
+}
+
+/** A paired till or door, locked or not (its unlock page listens for staff cards); otherwise a refusal. */
+function pairedTerminal(ctx: Ctx): Terminal | Response {
+  const terminal = ctx.terminal;
+  if (!terminal) return refuse(ctx, "unauthorized", ctx.t("terminal.not_paired"));
+  if (terminal.kind === "reader") return refuse(ctx, "forbidden", ctx.t("error.forbidden"));
+  return terminal;
+}
+
+/**
+ * GET /terminal/unlock/events: the locked terminal's taps, each one a form that claims it to
+ * unlock (POST /terminal/unlock with the tap's id): a staff card tapped on the till's reader
+ * unlocks the till for its operator. The card's UID never reaches the page.
+ */
+function unlockEvents(ctx: Ctx): Response {
+  const terminal = pairedTerminal(ctx);
+  if (terminal instanceof Response) return terminal;
+  const page = view(ctx);
+  return tapStream(ctx, terminal.id, (tap) => String(UnlockTapForm({ view: page, tapId: tap.id, expiresAtMs: tap.expiresAtMs })));
+}
+
+/**
+ * POST /terminal/taps: a tap read by the page itself (keyboard reader, Web NFC, simulation). A
+ * locked till or door posts too: its unlock page turns a staff card's tap into an unlock.
+ */
+function pageTap(ctx: Ctx): Response {
+  const terminal = pairedTerminal(ctx);
   if (terminal instanceof Response) return terminal;
   const source = field(ctx, "source") as TapSource;
   if (!PAGE_SOURCES.includes(source)) fail("tap_source_invalid", "source is wedge, webnfc or sim");
@@ -276,6 +309,7 @@ async function bind(ctx: Ctx): Promise<Response> {
 
 export const tapRoutes: readonly Route[] = [
   { method: "GET", path: "/terminal/events", access: { kind: "terminal" }, handle: events },
+  { method: "GET", path: "/terminal/unlock/events", access: { kind: "terminal" }, handle: unlockEvents },
   { method: "POST", path: "/terminal/taps", access: { kind: "terminal" }, handle: pageTap },
   { method: "POST", path: "/api/v1/taps", access: READER_DEVICE, handle: agentTap },
   { method: "POST", path: "/api/v1/reader-events", access: READER_DEVICE, handle: agentReaderEvent },

@@ -59,13 +59,28 @@ export interface Caller {
 }
 
 /**
- * Runs a device command once per Idempotency-Key, in one writer transaction with its stored answer
- * (refusals included): a repeat gets the first answer byte for byte. The pos API uses it too.
+ * Who runs a command when it is not a device's API call: the till's pages carry their key in the
+ * page (made when the payment screen opened) and their operator in the session cookie.
  */
-export async function runOnce(ctx: Ctx, effect: (tx: Tx, caller: Caller) => Answer, refusal: (error: unknown) => Answer | undefined = refusalAnswer): Promise<Response> {
-  const key = ctx.request.headers.get("idempotency-key") ?? "";
+export interface RunAs {
+  readonly key?: string;
+  readonly session?: Session | undefined;
+}
+
+/**
+ * Runs a device command once per Idempotency-Key, in one writer transaction with its stored answer
+ * (refusals included): a repeat gets the first answer byte for byte. The pos API uses it too, and
+ * the till's pages (with `as`), under the same scope `terminal:<id>`.
+ */
+export async function runOnce(
+  ctx: Ctx,
+  effect: (tx: Tx, caller: Caller) => Answer,
+  refusal: (error: unknown) => Answer | undefined = refusalAnswer,
+  as?: RunAs,
+): Promise<Response> {
+  const key = as?.key ?? ctx.request.headers.get("idempotency-key") ?? "";
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) fail("idempotency_key_invalid", "send an Idempotency-Key header of 1 to 128 characters [A-Za-z0-9._:-]");
-  const session = operatorSession(ctx);
+  const session = as ? as.session : operatorSession(ctx);
   const scope = `terminal:${ctx.terminal!.id}`;
   const request = { scope, key, requestHash: requestDigest(ctx.request.method, ctx.url.pathname, ctx.rawBody) };
   const answer = await ctx.deps.writer.submit((tx) =>

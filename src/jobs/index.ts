@@ -12,7 +12,7 @@ import type { OperationDeps } from "../wallet/index.ts";
 import { runClosureJob, scheduleClosures } from "./closures.ts";
 import { PrintWorker, type PrintWorkerOptions } from "./print-worker.ts";
 
-export { closureCronPattern, runClosureJob, scheduleClosures, type ClosureJobDeps } from "./closures.ts";
+export { businessDayTurned, closureCronPattern, runClosureJob, scheduleClosures, type ClosureJobDeps } from "./closures.ts";
 export { PrintWorker, startPrintWorker, type PrintWorkerDeps, type PrintWorkerOptions, type SendOutcome } from "./print-worker.ts";
 
 export interface JobDeps {

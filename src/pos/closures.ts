@@ -214,6 +214,33 @@ function dailyTotals(sqlite: Sqlite, day: string, pointOfSale: string | null, wi
   return tally.result();
 }
 
+/**
+ * The totals of a range of business days, added up as a daily closure adds up its day (the
+ * records' signed payloads), for reports; top-ups and refunds apart, from the ledger over the
+ * range's window, for the venue only. Nothing is written: a report is not a closure.
+ */
+export function totalsOfDays(sqlite: Sqlite, range: { from: string; to: string; pointOfSale: string | null }): ClosureTotals {
+  const ctx = context(sqlite);
+  const tally = new Tally();
+  const pos = range.pointOfSale === null ? "" : "AND s.point_of_sale = ?3";
+  const sql = `SELECT f.seq, f.kind, f.payload FROM sales s JOIN fiscal_records f ON f.seq = s.fiscal_seq WHERE s.training = 0 AND s.business_day BETWEEN ?1 AND ?2 ${pos}
+     UNION ALL
+     SELECT f.seq, f.kind, f.payload FROM sale_voids v JOIN sales s ON s.id = v.sale_id JOIN fiscal_records f ON f.seq = v.fiscal_seq WHERE v.business_day BETWEEN ?1 AND ?2 ${pos}
+     ORDER BY 1`;
+  const records =
+    range.pointOfSale === null
+      ? sqlite.query<{ kind: string; payload: string }, [string, string]>(sql).all(range.from, range.to)
+      : sqlite.query<{ kind: string; payload: string }, [string, string, string]>(sql).all(range.from, range.to, range.pointOfSale);
+  for (const record of records) tally.addRecord(record.kind, JSON.parse(record.payload) as RecordPayload);
+  if (range.pointOfSale === null) {
+    const window = { startMs: businessDayWindow(range.from, ctx.timezone, ctx.endMinute).startMs, endMs: businessDayWindow(range.to, ctx.timezone, ctx.endMinute).endMs };
+    const { topups, refunds } = cardMoneyMovements(sqlite, window);
+    for (const [method, amount] of topups) add(tally.topups, method, amount);
+    for (const [method, amount] of refunds) add(tally.refunds, method, amount);
+  }
+  return tally.result();
+}
+
 // Reading closures.
 
 function closureRow(sqlite: Sqlite, kind: PeriodKind, period: string, pointOfSale: string | null): { fiscalSeq: number } | undefined {

@@ -115,6 +115,7 @@ export {
 } from "./catalogue.ts";
 export {
   cardMoneyMovements,
+  totalsOfDays,
   CLOSURE_CATCH_UP_DAYS,
   closeDay,
   closeMonth,
@@ -169,3 +170,7 @@ export {
 } from "./sales.ts";
 export { euros, localDateTime, orderTicketDocument, receiptDocument, zTicketDocument, type OrderTicketInput, type ReceiptDocumentOptions } from "./tickets.ts";
 export { FRANCHISE_MENTION, formatRate, VAT_RATE_MAX_BP, vatBreakdown, vatOf, type VatLine } from "./vat.ts";
+export { checkReportRange, cardSpending, daysOfRange, rangeWindow, REPORT_LIMITS, salesReport, type HourFigure, type ReportRange, type SalesReport } from "./reports.ts";
+export { closuresCsv, CSV_BOM, csvCell, csvText, decimalComma, FEC_ACCOUNTS, FEC_COLUMNS, fecExport, paymentsCsv, salesCsv, type CsvCell, type FecExport } from "./exports.ts";
+export { isTrainingTerminal, listTrainingTerminals, setTerminalTraining, type TrainingTerminal } from "./training.ts";
+export { cardAssetsForCart, planCardPayment, receiptPrinterOf, recentSalesOfTerminal, refundableOf, TILL_RECENT_SALES, tillPrinters, type CardPaymentPlan, type TillPrinterState, type TillSaleRow } from "./till.ts";

@@ -35,6 +35,7 @@ import { isPaymentMethodCode, listPaymentMethods, readPosSettings, requireActive
 import { appendFiscalRecord, fiscalTime } from "./fiscal.ts";
 import { cartLines, priceCart, SALE_LIMITS, type PricedCart, type PricedLine } from "./pricing.ts";
 import { orderTicketDocument } from "./tickets.ts";
+import { isTrainingTerminal } from "./training.ts";
 import type { VatLine } from "./vat.ts";
 
 /** Who sells: the wallet's actor (scope, key, role) and, when known, the operator and the terminal. */
@@ -319,7 +320,8 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
   const venue = findVenue(tx.sqlite);
   if (!venue) fail("setup_required", "the box has no venue yet");
   if (input.training !== undefined && typeof input.training !== "boolean") fail("training_invalid", "training is true or false");
-  const training = input.training === true;
+  // A terminal in training makes only training sales, whatever the till sends (training.ts).
+  const training = input.training === true || isTrainingTerminal(tx.sqlite, actor.terminalId);
   const pos = requireActivePointOfSale(tx.sqlite, input.pointOfSale);
   const lines = cartLines(input.lines);
   const payments = parsePayments(tx.sqlite, input.payments);

@@ -318,3 +318,15 @@ export const cashMovements = sqliteTable(
   },
   (table) => [index("cash_movements_session").on(table.sessionId)],
 );
+
+/**
+ * Terminals in training mode: every sale they make is a training sale (numbered apart, in no
+ * total, no fiscal record), whatever the till sends; their screens and receipts say FORMATION.
+ * A row while the mode is on; turning it off deletes the row (both are in the event log).
+ */
+export const trainingTerminals = sqliteTable("training_terminals", {
+  terminalId: text("terminal_id").primaryKey(),
+  sinceMs: integer("since_ms").notNull(),
+  /** Who turned it on: "operator:<id>". */
+  startedBy: text("started_by").notNull(),
+});

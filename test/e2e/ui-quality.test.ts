@@ -1,4 +1,4 @@
-// Proves every page a person meets (setup, login, dashboard, operators, terminals, pairing, events, venue, printers, card readers, pair, terminal unlock) is usable on a 600x1024 touch tablet and a 390x844 touch phone: axe-core finds no WCAG A/AA or best-practice violation, every visible control is a touch target of at least 44x44 CSS px, and the phone never scrolls sideways; run in Chromium against a real `tibox serve` child process.
+// Proves every page a person meets (setup, login, dashboard, operators, terminals, pairing, events, venue, printers, card readers, the point of sale's admin pages, pair, terminal unlock) is usable on a 600x1024 touch tablet and a 390x844 touch phone: axe-core finds no WCAG A/AA or best-practice violation, every visible control is a touch target of at least 44x44 CSS px, and the phone never scrolls sideways; run in Chromium against a real `tibox serve` child process.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -272,6 +272,52 @@ describe.skipIf(browserTestsSkipped())("pages on touch tablet and phone", () => 
         expect(await page.locator("table.readers select").count()).toBeGreaterThanOrEqual(1);
         await check(page, viewport, "card readers");
       });
+    }
+
+    for (const viewport of VIEWPORT_NAMES) {
+      test(`point of sale catalogue (a category, an item in low stock, points of sale, VAT, methods, settings) on ${viewport}`, async () => {
+        const page = person(viewport).admin;
+        await page.goto("/admin/pos/categories");
+        await page.fill("#new_name", `Boissons ${viewport}`);
+        await submit(page, fr["pos_categories.add"]);
+        await check(page, viewport, "pos categories");
+        await page.goto("/admin/pos/items");
+        await page.fill("#name", `Limonade ${viewport}`);
+        await page.fill("#price_0_amount", "3,50");
+        await page.fill("#stock", "2");
+        await page.fill("#low_stock_threshold", "5");
+        await submit(page, fr["pos_items.add"]);
+        expect(await page.locator("table.items tbody tr").count()).toBeGreaterThanOrEqual(1);
+        await check(page, viewport, "pos items");
+        await page.click(`table.items tbody tr:has-text("Limonade ${viewport}") a`);
+        await check(page, viewport, "pos item edit");
+        const pages: ReadonlyArray<readonly [string, string]> = [
+          ["/admin/pos/points-of-sale", "pos points of sale"],
+          ["/admin/pos/points-of-sale/main", "pos point of sale edit"],
+          ["/admin/pos/vat-rates", "pos vat rates"],
+          ["/admin/pos/payment-methods", "pos payment methods"],
+          ["/admin/pos/settings", "pos settings"],
+        ];
+        for (const [path, label] of pages) {
+          await page.goto(path);
+          await check(page, viewport, label);
+        }
+      }, 20_000);
+    }
+
+    for (const viewport of VIEWPORT_NAMES) {
+      test(`point of sale closures (a Z), reports (the hour chart) and sales on ${viewport}`, async () => {
+        const page = person(viewport).admin;
+        for (const [path, label] of [["/admin/pos/closures", "pos closures"], ["/admin/pos/reports", "pos reports"], ["/admin/pos/sales", "pos sales"]] as const) {
+          await page.goto(path);
+          await check(page, viewport, label);
+        }
+        // Closing the last ended business day (empty, or already closed by the other viewport) opens its Z.
+        await page.goto("/admin/pos/closures");
+        expect(await submit(page, fr["pos_closures.close"])).toBe(200);
+        expect(await page.locator('[data-testid="ledger-head"]').count()).toBe(1);
+        await check(page, viewport, "pos closure");
+      }, 20_000);
     }
 
     for (const viewport of VIEWPORT_NAMES) {

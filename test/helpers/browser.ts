@@ -97,6 +97,8 @@ export interface RunningBox {
   readonly logs: readonly string[];
   /** SIGTERM, then waits for the exit; resolves to the exit code. */
   stop(): Promise<number>;
+  /** SIGKILL (a power cut), then waits for the process to be gone. */
+  kill(): Promise<void>;
 }
 
 /** The test's environment without TIBOX_* settings, so only the flags given here configure a box. */
@@ -150,12 +152,14 @@ async function waitForHealth(url: string, deadlineMs: number): Promise<void> {
 }
 
 /**
- * Starts `tibox serve` on a free port (port 0: the kernel picks one, the box logs which) bound to
- * 127.0.0.1, HTTPS off, in `dataDir` or a fresh temporary folder; resolves once /healthz answers.
+ * Starts `tibox serve` on a free port (port 0: the kernel picks one, the box logs which), or on
+ * `port` (a restart on the same address), bound to 127.0.0.1, HTTPS off, in `dataDir` or a fresh
+ * temporary folder, with `args` added (`--simulated-readers`); resolves once /healthz answers.
  */
-export async function startBox(options: { dataDir?: string } = {}): Promise<RunningBox> {
+export async function startBox(options: { dataDir?: string; port?: number; args?: readonly string[] } = {}): Promise<RunningBox> {
   const dataDir = options.dataDir ?? tempFolder();
-  const child = Bun.spawn([BUN, MAIN, "serve", "--data", dataDir, "--host", "127.0.0.1", "--port", "0", "--https-port", "0"], {
+  const port = String(options.port ?? 0);
+  const child = Bun.spawn([BUN, MAIN, "serve", "--data", dataDir, "--host", "127.0.0.1", "--port", port, "--https-port", "0", ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     stdin: "ignore",
     stdout: "pipe",
@@ -206,6 +210,10 @@ export async function startBox(options: { dataDir?: string } = {}): Promise<Runn
         throw new Error(`tibox serve did not stop within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
       }
       return outcome;
+    },
+    async kill() {
+      child.kill("SIGKILL");
+      await child.exited;
     },
   };
 }

@@ -48,7 +48,7 @@ function sessionFor(role: Role): string {
 }
 
 function pathOf(route: Route): string {
-  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : route.path.includes("/printers/") ? printerId : route.path.includes("/print-jobs/") ? String(printJobId) : "x").replace(":name", "app.css").replace(":code", "EUR").replace(":number", "1");
+  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : route.path.includes("/printers/") ? printerId : route.path.includes("/print-jobs/") ? String(printJobId) : "x").replace(":name", "app.css").replace(":code", "EUR").replace(":number", "1").replace(":seq", "1");
 }
 
 async function call(route: Route, headers: Record<string, string>): Promise<Response> {
@@ -145,4 +145,28 @@ describe("public and setup routes", () => {
     expect(health.status).toBe(200);
     expect(((await health.json()) as { setup: string }).setup).toBe("done");
   });
+});
+
+describe("every till page, every kind of terminal", () => {
+  const tillRoutes = ROUTES.filter((route) => route.path === "/till" || route.path.startsWith("/till/"));
+  const terminalCookie = (kind: TerminalKind) => ({ cookie: `tibox_csrf=${CSRF}; tibox_terminal=${deviceTokens.get(kind)}` });
+
+  test("the table covers the till's pages", () => {
+    expect(tillRoutes.length).toBeGreaterThanOrEqual(20);
+  });
+
+  for (const route of tillRoutes) {
+    test(`${route.method} ${route.path}: no terminal is 401, a door or a reader 403, a locked till is sent to unlock`, async () => {
+      expect((await call(route, cookie())).status).toBe(401);
+      expect((await call(route, terminalCookie("door"))).status).toBe(403);
+      expect((await call(route, terminalCookie("reader"))).status).toBe(403);
+      const locked = await call(route, terminalCookie("till"));
+      if (route.method === "GET") {
+        expect(locked.status).toBe(303);
+        expect(locked.headers.get("location")).toStartWith("/terminal?next=");
+      } else {
+        expect(locked.status).toBe(403);
+      }
+    });
+  }
 });

@@ -155,7 +155,7 @@ describe("printer pages", () => {
     const box = openBox({ dataDir: folder.path });
     cleanups.push(() => box.close());
     const [printer] = listPrinters(box.sqlite);
-    expect(printer).toMatchObject({ name: "Imprimante simulée", kind: "simulated", address: "demo", printGroups: ["bar", "cuisine"], hasCashDrawer: true });
+    expect(printer).toMatchObject({ name: "Imprimante simulée", kind: "simulated", address: "demo", printGroups: ["bar", "cuisine", "receipt"], hasCashDrawer: true });
     const document = testTicketDocument({ venueName: "Démo", printerName: printer!.name, printedAt: "maintenant", qrData: "http://tibox.local/" });
     await box.writer.submit((tx) => enqueuePrintJob(tx, { printerId: printer!.id, kind: "test", document }));
     const worker = new PrintWorker({ writer: box.writer, clock: new FakeClock(), logger: silentLogger });

@@ -5,7 +5,7 @@ import type { View } from "../view.ts";
 import { CardReaderPanel } from "./taps.tsx";
 
 /** The UID the simulation button offers by default (any other can be typed). */
-const DEMO_CARD_UID = "04C0FFEE112233";
+export const DEMO_CARD_UID = "04C0FFEE112233";
 
 export function PairPage({ view, code, error }: { view: View; code?: string | undefined; error?: string | undefined }) {
   const { t } = view;
@@ -56,7 +56,77 @@ export function NotPairedPage({ view }: { view: View }) {
   );
 }
 
-export function UnlockPage({ view, terminal, operators, error }: { view: View; terminal: TerminalInfo; operators: ReadonlyArray<{ id: string; name: string }>; error?: string | undefined }) {
+/**
+ * What one tap brings to a locked terminal's unlock page (over /terminal/unlock/events): a form
+ * that htmx posts at once ("load"), claiming the tap by its id to unlock with that staff card.
+ */
+export function UnlockTapForm({ view, tapId, expiresAtMs }: { view: View; tapId: string; expiresAtMs: number }) {
+  return (
+    <div
+      class="unlock-tap"
+      data-expires-at-ms={String(expiresAtMs)}
+      hx-post="/terminal/unlock"
+      hx-trigger="load"
+      hx-vals={JSON.stringify({ tap_id: tapId })}
+      hx-include="#unlock-next"
+      hx-target="#unlock-status"
+      hx-swap="innerHTML"
+    >
+      <p class="muted">{view.t("terminal.staff_card_checking")}</p>
+    </div>
+  );
+}
+
+/** The unlock page's ear for staff cards: the terminal's reader (event stream) and the page's own readers (taps.js). */
+function StaffCardListener({ view, simulated }: { view: View; simulated: boolean }) {
+  const { t } = view;
+  return (
+    <section
+      id="card-reader"
+      class="card-reader staff-card-listener"
+      aria-labelledby="staff-card-title"
+      hx-ext="sse"
+      sse-connect="/terminal/unlock/events"
+      data-msg-listening={t("taps.webnfc_listening")}
+      data-msg-failed={t("taps.webnfc_failed")}
+    >
+      <h2 id="staff-card-title">{t("terminal.staff_card_tap")}</h2>
+      <div id="unlock-tap" sse-swap="tap"></div>
+      <div id="unlock-status" aria-live="polite"></div>
+      <p id="tap-status" class="muted" role="status"></p>
+      <button type="button" id="webnfc-button" hidden>
+        {t("taps.webnfc")}
+      </button>
+      {simulated ? (
+        <form hx-post="/terminal/taps" hx-target="#tap-status" hx-swap="innerHTML" class="form narrow simulate">
+          <CsrfField view={view} />
+          <input type="hidden" name="source" value="sim" />
+          <label for="simulated-staff-uid">{t("terminal.simulate_staff_uid")}</label>
+          <input id="simulated-staff-uid" name="uid" autocomplete="off" required pattern="[0-9A-Fa-f:]{8,29}" />
+          <button type="submit">{t("taps.simulate")}</button>
+        </form>
+      ) : null}
+      <script src="/assets/htmx-ext-sse.js" defer></script>
+      <script src="/assets/taps.js" defer></script>
+    </section>
+  );
+}
+
+export function UnlockPage({
+  view,
+  terminal,
+  operators,
+  error,
+  next = "",
+  simulated = false,
+}: {
+  view: View;
+  terminal: TerminalInfo;
+  operators: ReadonlyArray<{ id: string; name: string }>;
+  error?: string | undefined;
+  next?: string;
+  simulated?: boolean;
+}) {
   const { t } = view;
   if (terminal.kind === "reader") {
     return (
@@ -69,10 +139,13 @@ export function UnlockPage({ view, terminal, operators, error }: { view: View; t
     <Layout view={view} title={terminal.name}>
       <p class="muted">{t("terminal.kind_label", { kind: t(`kind.${terminal.kind}` as MessageKey) })}</p>
       {error ? <Notice kind="error">{error}</Notice> : null}
+      <input type="hidden" id="unlock-next" name="next" value={next} />
+      <StaffCardListener view={view} simulated={simulated} />
       {operators.length === 0 ? <p>{t("terminal.no_operators")}</p> : null}
       {operators.length > 0 ? (
         <form method="post" action="/terminal/unlock" class="form narrow">
           <CsrfField view={view} />
+          <input type="hidden" name="next" value={next} />
           <fieldset class="choices operators">
             <legend>{t("terminal.choose_operator")}</legend>
             {operators.map((operator, index) => (
@@ -90,6 +163,7 @@ export function UnlockPage({ view, terminal, operators, error }: { view: View; t
       ) : null}
       <form method="post" action="/terminal/unlock" class="form narrow">
         <CsrfField view={view} />
+        <input type="hidden" name="next" value={next} />
         <p>{t("terminal.staff_card")}</p>
         <label for="staff_card_uid">{t("terminal.staff_card_uid")}</label>
         <input id="staff_card_uid" name="staff_card_uid" autocomplete="off" required />
@@ -101,9 +175,17 @@ export function UnlockPage({ view, terminal, operators, error }: { view: View; t
 
 export function TerminalHomePage({ view, terminal, simulatedReaders = false }: { view: View; terminal: TerminalInfo; simulatedReaders?: boolean }) {
   const { t } = view;
+  const sells = terminal.kind === "till" && view.operator !== undefined && view.operator.role !== "door";
   return (
     <Layout view={view} title={terminal.name}>
       <Notice kind="success">{t("terminal.unlocked", { operator: view.operator?.name ?? "", terminal: terminal.name })}</Notice>
+      {sells ? (
+        <p>
+          <a class="button primary big" href="/till">
+            {t("till.open")}
+          </a>
+        </p>
+      ) : null}
       <CardReaderPanel view={view} simulated={simulatedReaders} demoUid={DEMO_CARD_UID} />
       <form method="post" action="/terminal/lock">
         <CsrfField view={view} />

@@ -7,6 +7,7 @@ import m3 from "./0003_ledger_append_only.sql" with { type: "text" };
 import m4 from "./0004_hardware.sql" with { type: "text" };
 import m5 from "./0005_pos.sql" with { type: "text" };
 import m6 from "./0006_pos_append_only_and_seeds.sql" with { type: "text" };
+import m7 from "./0007_pos_training_terminals.sql" with { type: "text" };
 
 export interface Migration {
   readonly tag: string;
@@ -21,4 +22,5 @@ export const embeddedMigrations: readonly Migration[] = [
   { tag: "0004_hardware", sql: m4 },
   { tag: "0005_pos", sql: m5 },
   { tag: "0006_pos_append_only_and_seeds", sql: m6 },
+  { tag: "0007_pos_training_terminals", sql: m7 },
 ];
