@@ -463,10 +463,12 @@ function tillEvents(ctx: Ctx): Response {
   return tapStream(ctx, till.terminal.id, (tap) => String(TillTapForm({ view: page, tapId: tap.id, expiresAtMs: tap.expiresAtMs, action })));
 }
 
+/** GET /till/printers: the printer chip again (polled), empty while the till has no point of sale yet. */
 function printersChip(ctx: Ctx): Response {
-  const till = withPos(ctx);
+  const till = tillAccess(ctx);
   if (till instanceof Response) return till;
-  return html(String(PrinterChip({ view: view(ctx), printers: tillPrinters(ctx.deps.writer.sqlite, till.pos.code) })));
+  const printers = till.pos ? tillPrinters(ctx.deps.writer.sqlite, till.pos.code) : [];
+  return html(String(PrinterChip({ view: view(ctx), printers })));
 }
 
 function choosePos(ctx: Ctx): Response {
