@@ -1,5 +1,5 @@
 // Proves the box's core journeys work end to end in a real browser against a real `tibox serve` child process on a real SQLite file: setup wizard (wrong code refused, hostile venue name shown as text), logout and login, pairing and unlocking a till, a cashier refused the admin pages, a password reset and a backup taken by the CLI beside the serving box, restore and verify, the language switch, and a confirmed revocation; the steps run in order and share one box, one Chromium and one context per person.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { en } from "../../ui/i18n/en.ts";
 import { fr } from "../../ui/i18n/fr.ts";
@@ -15,6 +15,9 @@ import {
   tempFolder,
   type RunningBox,
 } from "../helpers/browser.ts";
+
+// Browsers and boxes start slower on a loaded machine: hooks and tests get a minute, not 5 s.
+setDefaultTimeout(60_000);
 
 const XSS_NAME = "Les Amis <script>window.__xss=1</script> du Quartier";
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery" } as const;

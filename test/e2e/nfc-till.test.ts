@@ -6,7 +6,7 @@
 // slow typing by a person still reaches it. The simulation button works; the Web NFC button
 // stays hidden where NDEFReader does not exist, and works with a stand-in NDEFReader; a tap
 // that reaches the page after its expiry is not shown.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
@@ -14,6 +14,9 @@ import { openBox } from "../../src/app.ts";
 import { fr } from "../../ui/i18n/fr.ts";
 import { setUp } from "../helpers/box.ts";
 import { browserTestsSkipped, launchBrowser, removeFolder, startBox, tabletContext, tempFolder, type RunningBox } from "../helpers/browser.ts";
+
+// Browsers and boxes start slower on a loaded machine: hooks and tests get a minute, not 5 s.
+setDefaultTimeout(60_000);
 
 /** One keystroke as DevTools sends it: what the physical key is, what the layout made of it. */
 interface Stroke {
@@ -105,7 +108,7 @@ describe.skipIf(browserTestsSkipped())("card taps on the till page, in Chromium"
   }
 
   async function lastCardText(page: Page, tail: string): Promise<string> {
-    await page.waitForFunction((expected) => document.querySelector("#last-card")?.textContent?.includes(expected) ?? false, `UID se terminant par ${tail}`, { timeout: 5_000 });
+    await page.waitForFunction((expected) => document.querySelector("#last-card")?.textContent?.includes(expected) ?? false, `UID se terminant par ${tail}`, { timeout: 15_000 });
     return (await page.locator("#last-card").textContent()) ?? "";
   }
 

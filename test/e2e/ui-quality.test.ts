@@ -1,5 +1,5 @@
 // Proves every page a person meets (setup, login, dashboard, operators, terminals, pairing, events, venue, printers, card readers, the point of sale's admin pages, pair, terminal unlock) is usable on a 600x1024 touch tablet and a 390x844 touch phone: axe-core finds no WCAG A/AA or best-practice violation, every visible control is a touch target of at least 44x44 CSS px, and the phone never scrolls sideways; run in Chromium against a real `tibox serve` child process.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { fr } from "../../ui/i18n/fr.ts";
@@ -17,6 +17,9 @@ import {
   type RunningBox,
   type ViewportName,
 } from "../helpers/browser.ts";
+
+// Browsers and boxes start slower on a loaded machine: hooks and tests get a minute, not 5 s.
+setDefaultTimeout(60_000);
 
 /** WCAG 2.5.5 (AAA) and Apple/Google guidance: 44 CSS px is the smallest comfortable touch target. */
 const MIN_TARGET_PX = 44;

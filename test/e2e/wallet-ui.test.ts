@@ -3,7 +3,7 @@
 // axe-core finds no WCAG A/AA or best-practice violation, every visible control is a touch target
 // of at least 44x44 CSS px, and the phone never scrolls sideways; in Chromium against a real
 // `tibox serve` child process, with money moved through the device API first.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { fr } from "../../ui/i18n/fr.ts";
@@ -21,6 +21,9 @@ import {
   type RunningBox,
   type ViewportName,
 } from "../helpers/browser.ts";
+
+// Browsers and boxes start slower on a loaded machine: hooks and tests get a minute, not 5 s.
+setDefaultTimeout(60_000);
 
 const MIN_TARGET_PX = 44;
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery" } as const;
