@@ -20,6 +20,10 @@ export interface View {
   readonly training?: boolean | undefined;
 }
 
+export function formatDate(view: View, ms: number): string {
+  return new Intl.DateTimeFormat(view.lang === "fr" ? "fr-FR" : "en-GB", { dateStyle: "short", timeZone: view.timezone }).format(ms);
+}
+
 export function formatTime(view: View, ms: number): string {
   return new Intl.DateTimeFormat(view.lang === "fr" ? "fr-FR" : "en-GB", {
     dateStyle: "short",

@@ -42,6 +42,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   card_not_blocked: 409,
   card_already_attached: 409,
   card_of_other_member: 409,
+  membership_required: 409,
+  member_required: 409,
   method_not_allowed: 405,
   already_set_up: 409,
   email_taken: 409,

@@ -103,18 +103,21 @@ function settingsPage(ctx: Ctx, notes: Notes & { endTime?: string } = {}): Respo
     .listTerminals()
     .filter((terminal) => terminal.kind === "till" && terminal.revokedAtMs === null)
     .map((terminal) => ({ id: terminal.id, name: terminal.name, trainingSinceMs: training.get(terminal.id) ?? null }));
-  const endTime = notes.endTime ?? timeText(readPosSettings(sqlite).businessDayEndMinute);
-  return html(String(PosSettingsPage({ view: view(ctx), endTime, tills, notice: notes.notice, error: notes.error })), notes.status ?? 200);
+  const settings = readPosSettings(sqlite);
+  const endTime = notes.endTime ?? timeText(settings.businessDayEndMinute);
+  return html(String(PosSettingsPage({ view: view(ctx), endTime, printReceiptsAutomatically: settings.printReceiptsAutomatically, tills, notice: notes.notice, error: notes.error })), notes.status ?? 200);
 }
 
 async function saveSettings(ctx: Ctx): Promise<Response> {
   const { deps } = ctx;
   const typed = field(ctx, "business_day_end");
+  const printReceiptsAutomatically = field(ctx, "print_receipts_automatically") === "1";
   const outcome = await attempt(ctx.t, async () => {
     const minute = minuteOfDayText(typed);
     return deps.writer.submit((tx) => {
-      const settings = savePosSettings(tx, { businessDayEndMinute: minute });
-      appendEvent(tx, deps.signer, { kind: "config.pos_settings_saved", actor: eventActor(ctx), subject: "pos_settings", detail: { business_day_end_minute: settings.businessDayEndMinute } });
+      const settings = savePosSettings(tx, { businessDayEndMinute: minute, printReceiptsAutomatically });
+      const detail = { business_day_end_minute: settings.businessDayEndMinute, print_receipts_automatically: settings.printReceiptsAutomatically };
+      appendEvent(tx, deps.signer, { kind: "config.pos_settings_saved", actor: eventActor(ctx), subject: "pos_settings", detail });
       return settings;
     });
   });

@@ -22,7 +22,7 @@ import {
   listPaymentMethods,
   listPointsOfSale,
   listVatRates,
-  memberOfCard,
+  validMemberOfCard,
   openCashSession,
   openCashSessionOfTerminal,
   parseSaleLabel,
@@ -93,6 +93,7 @@ function saleBody(result: SaleResult): string {
     receipt_url: `/api/v1/sales/${label}/receipt`,
     fiscal_seq: result.fiscalSeq,
     member: result.memberId !== null,
+    membership_until: result.membershipUntilMs,
     ...(cards.length > 0 ? { balances: cards.at(-1)!.balances } : {}),
     card_balances: cards.map((payment) => ({ card_uid: payment.cardUid, balances: payment.balances })),
     low_stock: result.lowStock.map((item) => ({ item_id: item.itemId, name: item.name, stock: item.stock })),
@@ -169,7 +170,7 @@ function quote(ctx: Ctx): Response {
   const sqlite = ctx.deps.writer.sqlite;
   const venue = findVenue(sqlite)!;
   const pos = requireActivePointOfSale(sqlite, input.point_of_sale);
-  const member = memberOfCard(sqlite, input.member_card_uid) !== null;
+  const member = validMemberOfCard(sqlite, input.member_card_uid, ctx.deps.clock.nowMs());
   const cart = priceCart(sqlite, { pointOfSale: pos.code, member, vatStatus: venue.vatStatus }, cartLines(input.lines));
   return json({
     total: cart.total,

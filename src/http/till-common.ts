@@ -6,7 +6,7 @@
  */
 import type { PublicOperator, Session, Terminal } from "../auth/index.ts";
 import { AppError, fail, isAppError } from "../kernel/index.ts";
-import { memberByWallet } from "../membership/index.ts";
+import { memberByWallet, membershipOf } from "../membership/index.ts";
 import { findPointOfSale, listPointsOfSale, openCashSessionOfTerminal, tillPrinters, type PointOfSale, type PosActor } from "../pos/index.ts";
 import { cardById, cardByUid, listAssetsSql, normalizeCardUid, walletBalances, type Card } from "../wallet/index.ts";
 import type { Answer } from "../db/index.ts";
@@ -95,17 +95,19 @@ export function assetLabels(ctx: Ctx): AssetLabel[] {
   return listAssetsSql(ctx.deps.writer.sqlite).map((asset) => ({ code: asset.code, kind: asset.kind, name: asset.name, scale: asset.scale }));
 }
 
-/** A card as the till shows it: its printed number (never its UID), balances and member. */
+/** A card as the till shows it: its printed number (never its UID), balances, member and membership. */
 export function cardView(ctx: Ctx, card: Card | undefined, uid: string): TillCardView {
   const sqlite = ctx.deps.writer.sqlite;
-  if (!card) return { printedNumber: "", uidTail: uid.slice(-4), known: false, state: "new", balances: {}, member: null };
+  if (!card) return { printedNumber: "", uidTail: uid.slice(-4), known: false, state: "new", balances: {}, member: null, membership: null };
+  const member = memberByWallet(sqlite, card.walletId);
   return {
     printedNumber: card.printedNumber,
     uidTail: uid.slice(-4),
     known: true,
     state: card.state,
     balances: walletBalances(sqlite, card.walletId),
-    member: memberByWallet(sqlite, card.walletId)?.name ?? null,
+    member: member?.name ?? null,
+    membership: member ? membershipOf(sqlite, member.id, ctx.deps.clock.nowMs()) : null,
   };
 }
 

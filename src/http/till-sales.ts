@@ -21,7 +21,7 @@ import { field, view, type Ctx } from "./context.ts";
 import { errorText } from "./messages.ts";
 import { html } from "./respond.ts";
 import type { Route } from "./router.ts";
-import { receiptQr } from "./till.ts";
+import { printReceipt, receiptQr } from "./till.ts";
 import { approval, approvers, refusalText, storedAnswer, tillAccess, tillActor, tillRefusal, tillScreen, type Till } from "./till-common.ts";
 import { runOnce } from "./wallet-api.ts";
 
@@ -52,15 +52,6 @@ function receiptPage(ctx: Ctx): Response {
   if (till instanceof Response) return till;
   const receipt = receiptOf(ctx.deps.writer.sqlite, parseSaleLabel(ctx.params.number ?? ""));
   return tillScreen(ctx, till, "sales", undefined, saleScreen(ctx, receipt));
-}
-
-/** Queues a receipt at its point of sale's receipt printer; null when there is none (screen only). */
-function printReceipt(ctx: Ctx, tx: Parameters<Parameters<typeof runOnce>[1]>[0], receipt: Receipt): number | null {
-  const printer = receiptPrinterOf(tx.sqlite, receipt.pointOfSale.code);
-  if (!printer) return null;
-  const cash = receipt.payments.some((payment) => payment.method === "cash");
-  const document = receiptDocument(receipt, { baseUrl: ctx.url.origin, openDrawer: cash && printer.hasCashDrawer });
-  return enqueuePrintJob(tx, { printerId: printer.id, kind: "receipt", document }).id;
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { renderSVG } from "uqr";
 import { fail, isAppError } from "../kernel/index.ts";
-import { memberByWallet } from "../membership/index.ts";
+import { memberByWallet, membershipOf } from "../membership/index.ts";
 import {
   cardAssetsForCart,
   createSale,
@@ -20,15 +20,20 @@ import {
   parseSaleLabel,
   planCardPayment,
   priceCart,
+  enqueuePrintJob,
+  readPosSettings,
+  receiptDocument,
   receiptOf,
   receiptPrinterOf,
   requireActivePointOfSale,
   saleLabel,
   tillPrinters,
   type PricedCart,
+  type Receipt,
   type SaleInput,
 } from "../pos/index.ts";
 import { cardById, type Card } from "../wallet/index.ts";
+import type { Tx } from "../db/index.ts";
 import { CartScreen, Cart, DoneScreen, PayScreen, PosChoice, type CartView, type PayView, type TillCardView } from "../../ui/pages/till.tsx";
 import { PrinterChip, TillTapForm, type TapTarget } from "../../ui/pages/till-shell.tsx";
 import { formatEuros } from "../../ui/pages/wallet-common.tsx";
@@ -89,12 +94,14 @@ function toCartLines(state: TillState) {
   return state.lines.map((line) => ({ itemId: line.item, priceId: line.price, amount: line.amount ?? undefined, quantity: line.qty }));
 }
 
-function memberCard(ctx: Ctx, cardId: string | null): { card: Card; name: string } | undefined {
+/** The member a card belongs to, and whether their membership is valid now (member prices apply). */
+function memberCard(ctx: Ctx, cardId: string | null): { card: Card; name: string; valid: boolean } | undefined {
   if (!cardId) return undefined;
-  const card = cardById(ctx.deps.writer.sqlite, cardId);
+  const sqlite = ctx.deps.writer.sqlite;
+  const card = cardById(sqlite, cardId);
   if (!card || card.state === "lost" || card.state === "blocked") return undefined;
-  const member = memberByWallet(ctx.deps.writer.sqlite, card.walletId);
-  return member ? { card, name: member.name } : undefined;
+  const member = memberByWallet(sqlite, card.walletId);
+  return member ? { card, name: member.name, valid: membershipOf(sqlite, member.id, ctx.deps.clock.nowMs()).valid } : undefined;
 }
 
 /**
@@ -105,11 +112,13 @@ function priceState(ctx: Ctx, input: TillState): Priced {
   const member = memberCard(ctx, input.member);
   let state: TillState = member ? input : { ...input, member: null };
   const notices: string[] = [];
+  // The member stays on the sale (a membership item needs them); their prices need a valid membership.
+  const memberName = member?.valid ? member.name : null;
   for (let attempt = 0; attempt <= TILL_STATE_LIMITS.lines; attempt++) {
-    if (state.lines.length === 0) return { state, cart: undefined, notices, memberName: member?.name ?? null };
+    if (state.lines.length === 0) return { state, cart: undefined, notices, memberName };
     try {
-      const cart = priceCart(ctx.deps.writer.sqlite, { pointOfSale: state.pos, member: member !== undefined, vatStatus: ctx.venue!.vatStatus }, toCartLines(state));
-      return { state, cart, notices, memberName: member?.name ?? null };
+      const cart = priceCart(ctx.deps.writer.sqlite, { pointOfSale: state.pos, member: member?.valid === true, vatStatus: ctx.venue!.vatStatus }, toCartLines(state));
+      return { state, cart, notices, memberName };
     } catch (error) {
       if (!isAppError(error) || typeof error.details?.item_id !== "string") throw error;
       notices.push(errorText(ctx.t, error));
@@ -388,6 +397,24 @@ interface SaleAnswer {
   readonly change: number;
   readonly cards: ReadonlyArray<{ card_id: string; balances: Record<string, number> }>;
   readonly print_warnings: readonly string[];
+  /** The receipt's print job when the venue prints receipts automatically, else null. */
+  readonly receipt_job?: number | null;
+}
+
+/**
+ * The receipt printed with the sale when the venue turned automatic printing on (off by default:
+ * French law no longer allows systematic paper receipts). Training sales print nothing; a full
+ * queue never refuses the sale, it only warns.
+ */
+function autoPrintReceipt(ctx: Ctx, tx: Tx, number: number, training: boolean, warnings: string[]): number | null {
+  if (training || !readPosSettings(tx.sqlite).printReceiptsAutomatically) return null;
+  try {
+    return printReceipt(ctx, tx, receiptOf(tx.sqlite, { number, training }));
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    warnings.push(`receipt: ${error.code}`);
+    return null;
+  }
 }
 
 /** POST /till/sales: the payment, once per key (the page sends it again, unchanged, until the box answers). */
@@ -400,6 +427,8 @@ async function postSale(ctx: Ctx): Promise<Response> {
     ctx,
     (tx, caller) => {
       const result = createSale(tx, operationDeps(ctx), tillActor(till, caller), saleInput(ctx, state));
+      const warnings = [...result.printWarnings];
+      const receiptJob = autoPrintReceipt(ctx, tx, result.number, result.training, warnings);
       const body: SaleAnswer & Record<string, unknown> = {
         label: saleLabel(result.number, result.training),
         number: result.number,
@@ -408,7 +437,8 @@ async function postSale(ctx: Ctx): Promise<Response> {
         change: result.change,
         cards: result.payments.filter((payment) => payment.cardId !== null).map((payment) => ({ card_id: payment.cardId!, balances: { ...(payment.balances ?? {}) } })),
         print_jobs: result.printJobs,
-        print_warnings: result.printWarnings,
+        print_warnings: warnings,
+        receipt_job: receiptJob,
       };
       return { status: 201, body: JSON.stringify(body) };
     },
@@ -420,6 +450,15 @@ async function postSale(ctx: Ctx): Promise<Response> {
   const notice = answer.body.code === "idempotency_key_reused" ? ctx.t("till.key_reused") : refusalText(ctx, answer.body);
   // This key is spent (its refusal is stored): the next attempt gets a new one.
   return html(payScreen(ctx, till, { ...state, key: ctx.deps.newId() }, { notices: [notice] }), answer.status);
+}
+
+/** Queues a receipt at its point of sale's receipt printer; null when there is none (screen only). */
+export function printReceipt(ctx: Ctx, tx: Tx, receipt: Receipt): number | null {
+  const printer = receiptPrinterOf(tx.sqlite, receipt.pointOfSale.code);
+  if (!printer) return null;
+  const cash = receipt.payments.some((payment) => payment.method === "cash");
+  const document = receiptDocument(receipt, { baseUrl: ctx.url.origin, openDrawer: cash && printer.hasCashDrawer });
+  return enqueuePrintJob(tx, { printerId: printer.id, kind: "receipt", document }).id;
 }
 
 export function receiptQr(ctx: Ctx, qrTarget: string | null): string | undefined {
@@ -442,6 +481,7 @@ function doneScreen(ctx: Ctx, till: Till & { pos: NonNullable<Till["pos"]> }, an
         receipt,
         qrSvg: receiptQr(ctx, receipt.qrTarget),
         canPrint: receiptPrinterOf(sqlite, receipt.pointOfSale.code) !== undefined,
+        receiptJob: answer.receipt_job ?? null,
         printKey: `receipt.${answer.label}`,
         printWarnings: answer.print_warnings,
       },

@@ -5,7 +5,7 @@
  */
 import { answerOnce, IDEMPOTENCY_KEY_PATTERN, requestDigest, type Answer } from "../db/index.ts";
 import { AppError, fail, isAppError } from "../kernel/index.ts";
-import { memberByWallet } from "../membership/index.ts";
+import { memberByWallet, membershipOf } from "../membership/index.ts";
 import {
   cardByUid,
   normalizeCardUid,
@@ -126,7 +126,7 @@ function readCard(ctx: Ctx): Response {
     state: card.state,
     balances: walletBalances(sqlite, card.walletId),
     member: member ? { id: member.id, name: member.name } : null,
-    membership: null,
+    membership: member ? membershipOf(sqlite, member.id, ctx.deps.clock.nowMs()) : null,
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { fail, limits, type IdFactory } from "../kernel/index.ts";
 import type { Sqlite, Tx } from "../db/index.ts";
+import { MEMBERSHIP_DAYS_MAX } from "../membership/index.ts";
 import { findAsset } from "../wallet/index.ts";
 import { PAYMENT_METHOD_CODES, POINT_OF_SALE_KINDS, PRICE_KINDS } from "./schema.ts";
 import { VAT_RATE_MAX_BP } from "./vat.ts";
@@ -66,6 +67,10 @@ export interface Item {
   readonly lowStockThreshold: number | null;
   readonly position: number;
   readonly active: boolean;
+  /** A membership product: selling it grants this many days of membership (rolling); null otherwise. */
+  readonly membershipDays: number | null;
+  /** Sold only to a member whose membership is valid. */
+  readonly memberOnly: boolean;
   readonly pointsOfSale: readonly string[];
   readonly prices: readonly ItemPrice[];
 }
@@ -216,6 +221,8 @@ export interface ItemInput {
   readonly lowStockThreshold?: unknown;
   readonly position?: unknown;
   readonly active?: unknown;
+  readonly membershipDays?: unknown;
+  readonly memberOnly?: unknown;
 }
 
 export type CheckedItem = Omit<Item, "id" | "prices"> & { readonly prices: ReadonlyArray<Omit<ItemPrice, "id"> & { readonly id: string | undefined }> };
@@ -271,7 +278,10 @@ export function checkItemInput(sqlite: Sqlite, raw: ItemInput): CheckedItem {
   const lowStockThreshold = optionalCount(raw.lowStockThreshold, "low_stock_threshold_invalid");
   const position = raw.position === undefined ? 0 : integerIn(raw.position, -1000, 1000, "position_invalid", "position");
   const active = raw.active === undefined ? true : Boolean(raw.active);
-  return { name, categoryId, vatRateBp, printGroup, acceptedAssets, paymentMethods, stock, lowStockThreshold, position, active, pointsOfSale, prices };
+  const membershipDays =
+    raw.membershipDays === undefined || raw.membershipDays === null ? null : integerIn(raw.membershipDays, 1, MEMBERSHIP_DAYS_MAX, "membership_days_invalid", "membership days");
+  const memberOnly = Boolean(raw.memberOnly);
+  return { name, categoryId, vatRateBp, printGroup, acceptedAssets, paymentMethods, stock, lowStockThreshold, position, active, membershipDays, memberOnly, pointsOfSale, prices };
 }
 
 interface ItemRow {
@@ -286,10 +296,12 @@ interface ItemRow {
   lowStockThreshold: number | null;
   position: number;
   active: number;
+  membershipDays: number | null;
+  memberOnly: number;
 }
 
 const ITEM_COLUMNS = `id, name, category_id AS categoryId, vat_rate_bp AS vatRateBp, print_group AS printGroup, accepted_assets AS acceptedAssets,
-  payment_methods AS paymentMethods, stock, low_stock_threshold AS lowStockThreshold, position, active`;
+  payment_methods AS paymentMethods, stock, low_stock_threshold AS lowStockThreshold, position, active, membership_days AS membershipDays, member_only AS memberOnly`;
 
 function pricesOf(sqlite: Sqlite, itemId: string): ItemPrice[] {
   return sqlite
@@ -305,6 +317,7 @@ function fromItemRow(sqlite: Sqlite, row: ItemRow): Item {
   return {
     ...row,
     active: Boolean(row.active),
+    memberOnly: Boolean(row.memberOnly),
     acceptedAssets: JSON.parse(row.acceptedAssets) as string[],
     paymentMethods: JSON.parse(row.paymentMethods) as string[],
     pointsOfSale: pointsOfSaleOf(sqlite, row.id),
@@ -341,14 +354,14 @@ export function saveItem(tx: Tx, newId: IdFactory, raw: ItemInput & { readonly i
   const nowMs = tx.stamp().atMs;
   let id = raw.id;
   const values = [input.name, input.categoryId, input.vatRateBp, input.printGroup, JSON.stringify(input.acceptedAssets), JSON.stringify(input.paymentMethods)] as const;
-  const rest = [input.stock, input.lowStockThreshold, input.position, input.active ? 1 : 0] as const;
+  const rest = [input.stock, input.lowStockThreshold, input.position, input.active ? 1 : 0, input.membershipDays, input.memberOnly ? 1 : 0] as const;
   if (id !== undefined) {
     const existing = findItem(tx.sqlite, id);
     if (!existing) fail("item_unknown", "no such item");
     tx.sqlite
       .query(
         `UPDATE items SET name = ?, category_id = ?, vat_rate_bp = ?, print_group = ?, accepted_assets = ?, payment_methods = ?, stock = ?,
-         low_stock_threshold = ?, position = ?, active = ?, updated_at_ms = ? WHERE id = ?`,
+         low_stock_threshold = ?, position = ?, active = ?, membership_days = ?, member_only = ?, updated_at_ms = ? WHERE id = ?`,
       )
       .run(...values, ...rest, nowMs, id);
     for (const price of input.prices) if (price.id !== undefined && !existing.prices.some((known) => known.id === price.id)) fail("price_unknown", "a price id of another item");
@@ -359,7 +372,7 @@ export function saveItem(tx: Tx, newId: IdFactory, raw: ItemInput & { readonly i
     tx.sqlite
       .query(
         `INSERT INTO items (id, name, category_id, vat_rate_bp, print_group, accepted_assets, payment_methods, stock, low_stock_threshold, position, active,
-         created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         membership_days, member_only, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(id, ...values, ...rest, nowMs, nowMs);
   }
@@ -382,17 +395,33 @@ export function setItemStock(tx: Tx, itemId: string, stock: unknown): Item {
 export interface PosSettings {
   /** Minutes after local midnight at which a business day ends (default 360: 06:00). */
   readonly businessDayEndMinute: number;
+  /**
+   * Whether the till prints a receipt after every sale. Off by default: French law no longer
+   * allows systematic paper receipts; the setting is for venues where it is allowed.
+   */
+  readonly printReceiptsAutomatically: boolean;
 }
 
 export function readPosSettings(sqlite: Sqlite): PosSettings {
-  const row = sqlite.query<PosSettings, []>("SELECT business_day_end_minute AS businessDayEndMinute FROM pos_settings WHERE id = 1").get();
-  return { businessDayEndMinute: row?.businessDayEndMinute ?? 360 };
+  const row = sqlite
+    .query<{ businessDayEndMinute: number; printReceiptsAutomatically: number }, []>(
+      "SELECT business_day_end_minute AS businessDayEndMinute, print_receipts_automatically AS printReceiptsAutomatically FROM pos_settings WHERE id = 1",
+    )
+    .get();
+  return { businessDayEndMinute: row?.businessDayEndMinute ?? 360, printReceiptsAutomatically: Boolean(row?.printReceiptsAutomatically) };
 }
 
-export function savePosSettings(tx: Tx, raw: { businessDayEndMinute: unknown }): PosSettings {
-  const minute = integerIn(raw.businessDayEndMinute, 0, 24 * 60 - 1, "business_day_end_invalid", "minutes after midnight");
+/** Saves the settings; a field left out keeps its current value. */
+export function savePosSettings(tx: Tx, raw: { businessDayEndMinute?: unknown; printReceiptsAutomatically?: unknown }): PosSettings {
+  const current = readPosSettings(tx.sqlite);
+  const minute =
+    raw.businessDayEndMinute === undefined ? current.businessDayEndMinute : integerIn(raw.businessDayEndMinute, 0, 24 * 60 - 1, "business_day_end_invalid", "minutes after midnight");
+  const automatic = raw.printReceiptsAutomatically === undefined ? current.printReceiptsAutomatically : Boolean(raw.printReceiptsAutomatically);
   tx.sqlite
-    .query("INSERT INTO pos_settings (id, business_day_end_minute) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET business_day_end_minute = excluded.business_day_end_minute")
-    .run(minute);
+    .query(
+      `INSERT INTO pos_settings (id, business_day_end_minute, print_receipts_automatically) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET
+       business_day_end_minute = excluded.business_day_end_minute, print_receipts_automatically = excluded.print_receipts_automatically`,
+    )
+    .run(minute, automatic ? 1 : 0);
   return readPosSettings(tx.sqlite);
 }

@@ -152,6 +152,7 @@ export {
   findSale,
   isManager,
   memberOfCard,
+  validMemberOfCard,
   requireSale,
   saleLines,
   salePayments,

@@ -1,8 +1,9 @@
 /**
  * Pricing a cart from the catalogue. The server never trusts a price from a till: a line names an
  * item, one of its prices and a quantity, and the amount comes from the catalogue; only a free
- * price takes the customer's amount, and never below its minimum. Member prices apply when the
- * customer is a member (see sales.ts). The same function prices the till's cart as items are added
+ * price takes the customer's amount, and never below its minimum. Member prices and member-only
+ * items need a member whose membership is valid now (see sales.ts); a lapsed member pays the full
+ * price and is refused member-only items with `membership_required`. The same function prices the till's cart as items are added
  * ("add item", POST /api/v1/sales/quote) and the sale itself, so both always agree.
  */
 import { fail, money, type Money } from "../kernel/index.ts";
@@ -42,7 +43,7 @@ export interface PricedCart {
 
 export interface PricingContext {
   readonly pointOfSale: string;
-  /** Whether the customer is a member: member prices apply. */
+  /** Whether the customer is a member with a valid membership: member prices and member-only items apply. */
   readonly member: boolean;
   readonly vatStatus: "liable" | "franchise";
 }
@@ -105,6 +106,7 @@ export function priceCart(sqlite: Sqlite, context: PricingContext, lines: readon
     cache.set(item.id, item);
     if (!item.active) fail("item_inactive", `${item.name} is not sold any more`, { item_id: item.id });
     if (!item.pointsOfSale.includes(context.pointOfSale)) fail("item_not_at_point_of_sale", `${item.name} is not sold here`, { item_id: item.id });
+    if (item.memberOnly && !context.member) fail("membership_required", `${item.name} is sold to members with a valid membership only`, { item_id: item.id });
     const price = priceOf(item, line);
     const { unit, memberPrice } = unitAmountOf(item, price, line, context.member);
     const amount = money(unit * quantity);

@@ -15,7 +15,7 @@ import { fail, isAppError, limits, type Canonical } from "../kernel/index.ts";
 import type { Sqlite, Tx } from "../db/index.ts";
 import { findVenue } from "../federation/index.ts";
 import { balanceOf, walletAccount } from "../ledger/index.ts";
-import { memberByWallet } from "../membership/index.ts";
+import { grantMembership, memberByWallet, membershipOf, renewalWindow } from "../membership/index.ts";
 import {
   acceptedAt,
   AMOUNT_MAX_MINOR,
@@ -95,6 +95,8 @@ export interface SaleResult {
   readonly payments: readonly SalePayment[];
   readonly fiscalSeq: number | null;
   readonly memberId: string | null;
+  /** The end of the customer's membership after a membership item was sold, else null. */
+  readonly membershipUntilMs: number | null;
   readonly lowStock: ReadonlyArray<{ readonly itemId: string; readonly name: string; readonly stock: number }>;
   readonly printJobs: readonly number[];
   /** Order tickets that could not be queued (a full queue): the sale never waits for a printer. */
@@ -184,10 +186,15 @@ export function memberOfCard(sqlite: Sqlite, uid: unknown): string | null {
   return memberByWallet(sqlite, card.walletId)?.id ?? null;
 }
 
+/** Whether a card belongs to a member whose membership is valid at nowMs (member prices apply). */
+export function validMemberOfCard(sqlite: Sqlite, uid: unknown, nowMs: number): boolean {
+  const memberId = memberOfCard(sqlite, uid);
+  return memberId !== null && membershipOf(sqlite, memberId, nowMs).valid;
+}
+
 /**
- * Whether the member price applies: the identifying card (member_card_uid, or else the first card
- * that pays) belongs to a member's wallet. Membership validity is not modelled yet: ticketing will
- * add it (a member whose membership lapsed will then pay the normal price).
+ * The customer: the member whose wallet the identifying card (member_card_uid, or else the first
+ * card that pays) belongs to. Member prices apply only while their membership is valid.
  */
 function memberOf(sqlite: Sqlite, input: SaleInput, payments: readonly Payment[]): string | null {
   const uid = input.memberCardUid ?? payments.find((payment) => payment.method === "nfc_card")?.cardUid ?? null;
@@ -326,7 +333,11 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
   const lines = cartLines(input.lines);
   const payments = parsePayments(tx.sqlite, input.payments);
   const memberId = memberOf(tx.sqlite, input, payments);
-  const cart = priceCart(tx.sqlite, { pointOfSale: pos.code, member: memberId !== null, vatStatus: venue.vatStatus }, lines);
+  const validMember = memberId !== null && membershipOf(tx.sqlite, memberId, fiscalTime(tx)).valid;
+  const cart = priceCart(tx.sqlite, { pointOfSale: pos.code, member: validMember, vatStatus: venue.vatStatus }, lines);
+  if (memberId === null && cart.lines.some((line) => line.item.membershipDays !== null)) {
+    fail("member_required", "a membership is sold to a member: tap the member's card");
+  }
   if (input.expectedTotal !== undefined && input.expectedTotal !== null && input.expectedTotal !== cart.total) {
     fail("price_changed", `the total is now ${cart.total}`, { total: cart.total });
   }
@@ -350,6 +361,7 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
   };
   const fiscalSeq = training ? null : appendFiscalRecord(tx, deps.signer, { kind: "sale", atMs, grandTotalDelta: cart.total, payload: salePayload(sale, actor) }).seq;
   insertSaleRows(tx, sale, actor, fiscalSeq);
+  const membershipUntilMs = training || memberId === null ? null : grantSoldMemberships(tx, deps, memberId, sale);
   const ticket = { number: sale.number, pointOfSaleName: pos.name, operatorName: actor.operatorName ?? "", atMs, timezone: venue.timezone };
   const printing = training ? { jobs: [], warnings: [] } : queueOrderTickets(tx, ticket, cart.lines);
   return {
@@ -366,10 +378,29 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
     payments: paid,
     fiscalSeq,
     memberId,
+    membershipUntilMs,
     lowStock,
     printJobs: printing.jobs,
     printWarnings: printing.warnings,
   };
+}
+
+/**
+ * Grants the memberships a sale sold, in its transaction: each unit of a membership item adds its
+ * days, from now or from the end of the membership still running. Returns the new end, or null
+ * when the sale sold none.
+ */
+function grantSoldMemberships(tx: Tx, deps: OperationDeps, memberId: string, sale: SettledSale): number | null {
+  let untilMs: number | null = null;
+  for (const line of sale.cart.lines) {
+    const days = line.item.membershipDays;
+    if (days === null) continue;
+    for (let unit = 0; unit < line.quantity; unit++) {
+      const window = renewalWindow(tx.sqlite, memberId, sale.atMs, days);
+      untilMs = grantMembership(tx, deps.newId, { memberId, label: line.item.name, ...window, saleNumber: sale.number }).validUntilMs;
+    }
+  }
+  return untilMs;
 }
 
 /**

@@ -119,6 +119,10 @@ export const items = sqliteTable(
     lowStockThreshold: integer("low_stock_threshold"),
     position: integer("position").notNull().default(0),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** A membership product: selling it grants this many days of membership; null for any other item. */
+    membershipDays: integer("membership_days"),
+    /** Sold only to a member with a valid membership. */
+    memberOnly: integer("member_only", { mode: "boolean" }).notNull().default(false),
     createdAtMs: integer("created_at_ms").notNull(),
     updatedAtMs: integer("updated_at_ms").notNull(),
   },
@@ -164,6 +168,8 @@ export const posSettings = sqliteTable(
     id: integer("id").primaryKey(),
     /** Minutes after local midnight at which a business day ends (360: 06:00). */
     businessDayEndMinute: integer("business_day_end_minute").notNull().default(360),
+    /** Print a receipt after every sale; off by default (French law forbids systematic paper receipts). */
+    printReceiptsAutomatically: integer("print_receipts_automatically", { mode: "boolean" }).notNull().default(false),
   },
   (table) => [check("pos_settings_single_row", sql`${table.id} = 1`)],
 );

@@ -6,7 +6,7 @@
 import { expect } from "bun:test";
 import { openBox, type Box } from "../../src/app.ts";
 import { dataDir, openReadOnlyDatabase } from "../../src/db/index.ts";
-import { insertMember } from "../../src/membership/index.ts";
+import { grantMembership, insertMember } from "../../src/membership/index.ts";
 import { insertPrinter, saveCategory, saveItem } from "../../src/pos/index.ts";
 import { cardByUid, topUp } from "../../src/wallet/index.ts";
 import { runTibox } from "./browser.ts";
@@ -21,10 +21,16 @@ export const CARD_A = "04E2E0A1";
 export const CARD_B = "04E2E0B2";
 export const CARD_C = "04E2E0C3";
 
-export function attachCardToMember(box: Box, uid: string, name: string): void {
+/** Makes a card a member's; with a membership valid for `membershipDays` from now (0: none). Returns the member's id. */
+export function attachCardToMember(box: Box, uid: string, name: string, membershipDays = 365): string {
   const card = cardByUid(box.sqlite, uid);
   if (!card) throw new Error(`no card ${uid}`);
-  box.writer.transact((tx) => insertMember(tx, box.deps.newId, { name }, card.walletId));
+  return box.writer.transact((tx) => {
+    const member = insertMember(tx, box.deps.newId, { name }, card.walletId);
+    const nowMs = box.deps.clock.nowMs();
+    if (membershipDays > 0) grantMembership(tx, box.deps.newId, { memberId: member.id, label: "Adhésion", validFromMs: nowMs - 1, validUntilMs: nowMs + membershipDays * 86_400_000 });
+    return member.id;
+  });
 }
 
 export interface TillVenue {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { insertSession } from "../../src/auth/index.ts";
 import { attachCardToMember } from "../helpers/till.ts";
-import { saveItem } from "../../src/pos/index.ts";
+import { insertPrinter, saveItem, savePosSettings } from "../../src/pos/index.ts";
 import { Client, testBox, type TestBox } from "../helpers/box.ts";
 import { cardUid } from "../helpers/ledger.ts";
 import { loadCard, seedCatalogue, setUpVenue, type Catalogue } from "../helpers/pos.ts";
@@ -164,7 +164,7 @@ describe("paying", () => {
     expect(tap.status).toBe("pending");
     const tapId = tap.status === "pending" ? tap.tap.id : "";
     const reply = await act(client, "/till/tap", { tap_id: tapId, state });
-    expect(reply.text).toContain("Adhérent : Zoé Membre");
+    expect(reply.text).toContain("Adhérent : Zoé Membre — adhésion valable jusqu’au");
     expect(reply.text).toContain('data-auto-submit="true"');
     expect(reply.text).toContain("4,00");
     const again = await act(client, "/till/tap", { tap_id: tapId, state });
@@ -185,6 +185,55 @@ describe("paying", () => {
     expect(refused.status).toBe(409);
     expect(refused.text).toContain("il manque 11,50");
     expect(JSON.parse(stateOf(refused.text)).key).not.toBe(JSON.parse(forged).key);
+  });
+});
+
+describe("memberships and automatic receipts", () => {
+  async function cashSale(client: Client): Promise<{ status: number; text: string }> {
+    let state = stateOf((await act(client, "/till/cart", { op: "add", item: items.coffee.id, price: items.coffee.prices[0]!.id, state: "" })).text);
+    state = stateOf((await act(client, "/till/pay", { op: "open", state })).text);
+    state = stateOf((await act(client, "/till/pay", { op: "cash", amount: "150", state })).text);
+    return act(client, "/till/sales", { state });
+  }
+
+  test("a tapped card shows its membership: green until a date when valid, orange when lapsed; the card API says the same", async () => {
+    const client = browser(tillToken, cashierId);
+    const valid = loadCard(box, deps(), 31, 500, "cash", tillId);
+    attachCardToMember(box, valid, "Val Valide");
+    const lapsed = loadCard(box, deps(), 32, 500, "cash", tillId);
+    attachCardToMember(box, lapsed, "Léo Sans", 0);
+    const tapOf = (uid: string) => {
+      const tap = box.deps.taps.deliver(tillId, { readerKey: `sim:${tillId}`, readerName: "Bar 1", source: "sim", uid });
+      return tap.status === "pending" ? tap.tap.id : "";
+    };
+    const green = await act(client, "/till/tap", { tap_id: tapOf(valid), state: "" });
+    expect(green.text).toMatch(/member-status ok">Adhérent : Val Valide — adhésion valable jusqu’au \d\d\/\d\d\/\d{4}/);
+    const orange = await act(client, "/till/tap", { tap_id: tapOf(lapsed), state: "" });
+    expect(orange.text).toContain('member-status warn">Adhérent : Léo Sans — sans adhésion en cours');
+    const api = (uid: string) => new Client(box).request("GET", `/api/v1/cards/${uid}`, { headers: { authorization: `Bearer ${tillToken}` } });
+    const validBody = (await (await api(valid)).json()) as { membership: { valid: boolean; until: number | null } };
+    expect(validBody.membership.valid).toBe(true);
+    expect(validBody.membership.until).toBeGreaterThan(box.deps.clock.nowMs());
+    expect(((await (await api(lapsed)).json()) as { membership: unknown }).membership).toEqual({ valid: false, until: null });
+    const plain = loadCard(box, deps(), 33, 500, "cash", tillId);
+    expect(((await (await api(plain)).json()) as { membership: unknown }).membership).toBeNull();
+  });
+
+  test("with automatic receipts on, a sale queues one receipt job; off (the default), none", async () => {
+    box.writer.transact((tx) => insertPrinter(tx, box.deps.newId, { name: "Tickets", kind: "simulated", address: "r", paperMm: 80, codePage: "pc858", printGroups: ["receipt"], hasCashDrawer: false, active: true }));
+    const client = browser(tillToken, cashierId);
+    const receipts = () => count("print_jobs", "kind = 'receipt'");
+    const before = receipts();
+    const off = await cashSale(client);
+    expect(off.status).toBe(201);
+    expect(receipts()).toBe(before);
+    expect(off.text).toContain('data-testid="paid"');
+    box.writer.transact((tx) => savePosSettings(tx, { printReceiptsAutomatically: true }));
+    const on = await cashSale(client);
+    expect(on.status).toBe(201);
+    expect(receipts()).toBe(before + 1);
+    expect(on.text).toContain('data-testid="receipt-printed"');
+    box.writer.transact((tx) => savePosSettings(tx, { printReceiptsAutomatically: false }));
   });
 });
 

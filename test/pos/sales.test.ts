@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { isAppError } from "../../src/kernel/index.ts";
 import { balanceOf, walletAccount } from "../../src/ledger/index.ts";
-import { insertMember } from "../../src/membership/index.ts";
+import { grantMembership, insertMember } from "../../src/membership/index.ts";
 import { createSale, findItem, insertPrinter, readFiscalRecord, saveItem, voidSale, type SaleInput } from "../../src/pos/index.ts";
 import { cardByUid, insertWallet, moveAllBalances, topUp } from "../../src/wallet/index.ts";
 import { footprint, line, loadCard, posBox, seller, type PosBox } from "../helpers/pos.ts";
@@ -172,12 +172,14 @@ describe("training sales", () => {
 });
 
 describe("members, stock, order tickets", () => {
-  test("the member price needs a member's card; a plain card pays the normal price", () => {
+  test("the member price needs a member's card (with a valid membership); a plain card pays the normal price", () => {
     const plain = loadCard(pos.box, pos.deps, 7, 2_000);
     const memberCard = loadCard(pos.box, pos.deps, 8, 2_000);
     pos.box.writer.transact((tx) => {
       const card = cardByUid(tx.sqlite, memberCard)!;
       const member = insertMember(tx, pos.box.deps.newId, { name: "Mia Member" }, insertWallet(tx, pos.box.deps.newId));
+      const nowMs = pos.box.deps.clock.nowMs();
+      grantMembership(tx, pos.box.deps.newId, { memberId: member.id, label: "Adhésion", validFromMs: nowMs - 1, validUntilMs: nowMs + 365 * 86_400_000 });
       moveAllBalances(tx, pos.deps, { scope: "test", idempotencyKey: "merge-8", role: "manager" }, "merge", card.walletId, member.walletId, { card: card.id });
       tx.sqlite.query("UPDATE cards SET wallet_id = ? WHERE id = ?").run(member.walletId, card.id);
     });

@@ -4,7 +4,7 @@
  */
 import { CsrfField, Layout } from "../layout.tsx";
 import { formatTime, type View } from "../view.ts";
-import { CatalogueTabs } from "./pos-admin-common.tsx";
+import { CatalogueTabs, Check } from "./pos-admin-common.tsx";
 import { Notices } from "./wallet-common.tsx";
 
 export interface TrainingTill {
@@ -18,12 +18,14 @@ export interface PosSettingsPageProps {
   readonly view: View;
   /** The business day's end as typed, "HH:MM". */
   readonly endTime: string;
+  /** Print a receipt after every sale (off by default: not allowed in France). */
+  readonly printReceiptsAutomatically: boolean;
   readonly tills: readonly TrainingTill[];
   readonly notice?: string | undefined;
   readonly error?: string | undefined;
 }
 
-export function PosSettingsPage({ view, endTime, tills, notice, error }: PosSettingsPageProps) {
+export function PosSettingsPage({ view, endTime, printReceiptsAutomatically, tills, notice, error }: PosSettingsPageProps) {
   const { t } = view;
   return (
     <Layout view={view} title={t("pos_settings.title")}>
@@ -35,6 +37,11 @@ export function PosSettingsPage({ view, endTime, tills, notice, error }: PosSett
         <label for="business_day_end">{t("pos_settings.business_day_end")}</label>
         <input id="business_day_end" name="business_day_end" type="time" required value={endTime} aria-describedby="end_help" />
         <small id="end_help">{t("pos_settings.business_day_end_help")}</small>
+        <h2 class="form-title">{t("pos_settings.receipts")}</h2>
+        <Check name="print_receipts_automatically" checked={printReceiptsAutomatically}>
+          {t("pos_settings.print_receipts_automatically")}
+        </Check>
+        <small>{t("pos_settings.print_receipts_automatically_help")}</small>
         <button type="submit" class="primary">
           {t("pos_settings.save")}
         </button>

@@ -4,7 +4,7 @@
  * receipt. Amounts come priced by the box; the page only keeps the state it is given.
  */
 import { CsrfField, Notice } from "../layout.tsx";
-import type { View } from "../view.ts";
+import { formatDate, type View } from "../view.ts";
 import { CommandForm } from "./till-shell.tsx";
 import { ReceiptView, type ReceiptData } from "./till-receipt.tsx";
 import { BalanceList, formatEuros, type AssetLabel } from "./wallet-common.tsx";
@@ -41,6 +41,8 @@ export interface TillCardView {
   readonly state: string;
   readonly balances: Readonly<Record<string, number>>;
   readonly member: string | null;
+  /** The member's membership now (null without a member): valid, and when the latest one ends. */
+  readonly membership: { readonly valid: boolean; readonly until: number | null } | null;
 }
 
 export interface CartView {
@@ -190,14 +192,26 @@ export function CartScreen({ view, categories, items, cart }: { view: View; cate
   );
 }
 
-/** The card just tapped: its number, membership (green: a member; orange: none), balances, and what it pays. */
+/** A tapped card's member and membership: green while valid (until when), orange when none or lapsed. */
+function MembershipStatus({ view, card }: { view: View; card: TillCardView }) {
+  const { t } = view;
+  if (!card.member) return <p class="member-status warn">{t("till.no_membership")}</p>;
+  const until = card.membership?.until ?? null;
+  if (card.membership?.valid && until !== null) {
+    return <p class="member-status ok">{t("till.membership_valid", { name: card.member, date: formatDate(view, until) })}</p>;
+  }
+  if (until !== null) return <p class="member-status warn">{t("till.membership_expired", { name: card.member, date: formatDate(view, until) })}</p>;
+  return <p class="member-status warn">{t("till.membership_none", { name: card.member })}</p>;
+}
+
+/** The card just tapped: its number, membership (green: valid; orange: none or lapsed), balances, and what it pays. */
 export function TillCard({ view, card, assets, paid }: { view: View; card: TillCardView; assets: readonly AssetLabel[]; paid?: { amount: number; balancesAfter: Readonly<Record<string, number>> } | undefined }) {
   const { t } = view;
   if (!card.known) return <p class="card-unknown" role="alert">{t("taps.card_unknown", { tail: card.uidTail })}</p>;
   return (
     <div class="till-card" data-testid="till-card">
       <p class="card-number">{t("taps.card_number", { number: card.printedNumber })}</p>
-      {card.member ? <p class="member-status ok">{t("till.member", { name: card.member })}</p> : <p class="member-status warn">{t("till.no_membership")}</p>}
+      <MembershipStatus view={view} card={card} />
       {card.state === "lost" || card.state === "blocked" ? <Notice kind="error">{t(card.state === "lost" ? "card_state.lost" : "card_state.blocked")}</Notice> : null}
       {paid ? (
         <>
@@ -354,6 +368,8 @@ export interface DoneView {
   readonly receipt: ReceiptData;
   readonly qrSvg: string | undefined;
   readonly canPrint: boolean;
+  /** The receipt's print job when it was printed automatically with the sale. */
+  readonly receiptJob: number | null;
   readonly printKey: string;
   readonly printWarnings: readonly string[];
 }
@@ -383,7 +399,9 @@ export function DoneScreen({ view, done }: { view: View; done: DoneView }) {
         <button type="button" class="primary big" hx-post="/till/pay" hx-vals={vals({ op: "new" })} hx-include="#till-state" hx-target="#till-main" hx-swap="outerHTML" hx-sync={SYNC}>
           {t("till.new_sale")}
         </button>
-        {done.canPrint ? (
+        {done.receiptJob !== null ? (
+          <p class="muted" data-testid="receipt-printed">{t("till.printed", { job: done.receiptJob })}</p>
+        ) : done.canPrint ? (
           <form class="till-command" method="post" action={`/till/sales/${done.label}/print`} data-key={done.printKey} data-target="this">
             <CsrfField view={view} />
             <button type="submit">{t("till.print_receipt")}</button>
