@@ -26,10 +26,13 @@ export interface OpenOptions {
 export function openDatabase(path: string, options: OpenOptions = {}): Sqlite {
   Database.MAX_QUERY_CACHE_SIZE = Math.max(Database.MAX_QUERY_CACHE_SIZE, QUERY_CACHE_STATEMENTS);
   const sqlite = new Database(path, { create: true, strict: true });
+  // The busy timeout comes first: setting the journal mode takes a lock, and without a busy
+  // handler a CLI opening the database while the serving box commits fails at once with
+  // "database is locked" instead of waiting its turn.
+  sqlite.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.run(`PRAGMA journal_mode = ${options.journalMode ?? "WAL"}`);
   sqlite.run("PRAGMA synchronous = FULL");
   sqlite.run("PRAGMA foreign_keys = ON");
-  sqlite.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return sqlite;
 }
 

@@ -109,6 +109,8 @@ function typedItemForm(ctx: Ctx, choices: ItemChoices): ItemForm {
     lowStockThreshold: field(ctx, "low_stock_threshold"),
     position: field(ctx, "position"),
     active: checked(ctx, "active"),
+    membershipDays: field(ctx, "membership_days"),
+    memberOnly: checked(ctx, "member_only"),
   };
 }
 
@@ -141,10 +143,12 @@ function itemInput(form: ItemForm, keepPriceIds: boolean): ItemInput {
     lowStockThreshold: optionalIntegerText(form.lowStockThreshold),
     position: form.position.trim() === "" ? 0 : integerText(form.position),
     active: form.active,
+    membershipDays: optionalIntegerText(form.membershipDays),
+    memberOnly: form.memberOnly,
   };
 }
 
-const ITEM_FIELDS = ["name", "categoryId", "vatRateBp", "printGroup", "acceptedAssets", "paymentMethods", "stock", "lowStockThreshold", "position", "active", "pointsOfSale"] as const;
+const ITEM_FIELDS = ["name", "categoryId", "vatRateBp", "printGroup", "acceptedAssets", "paymentMethods", "stock", "lowStockThreshold", "position", "active", "pointsOfSale", "membershipDays", "memberOnly"] as const;
 
 /** The fields that differ between two versions of an item, for the event log. */
 function changedItemFields(before: Item | undefined, after: Item): string[] {

@@ -225,6 +225,19 @@ describe("catalogue", () => {
     expect(eventsOf("config.item_saved")).toBe(before + 1);
   });
 
+  test("an admin creates a membership item (365 days) and a member-only item; a bad duration is refused", async () => {
+    const created = await admin.post("/admin/pos/items", { ...ITEM_FORM, name: "Adhésion annuelle", membership_days: "365" });
+    expect(created.status).toBe(200);
+    const membership = listItems(pos.box.sqlite).find((candidate) => candidate.name === "Adhésion annuelle")!;
+    expect(membership).toMatchObject({ membershipDays: 365, memberOnly: false });
+    expect(await (await admin.get(`/admin/pos/items/${membership.id}`)).text()).toContain('name="membership_days" inputmode="numeric" value="365"');
+    expect((await admin.post("/admin/pos/items", { ...ITEM_FORM, name: "Bière adhérent", member_only: "on" })).status).toBe(200);
+    expect(listItems(pos.box.sqlite).find((candidate) => candidate.name === "Bière adhérent")).toMatchObject({ memberOnly: true, membershipDays: null });
+    const refused = await admin.post("/admin/pos/items", { ...ITEM_FORM, name: "Adhésion éternelle", membership_days: "0" });
+    expect(refused.status).toBe(400);
+    expect(listItems(pos.box.sqlite).some((candidate) => candidate.name === "Adhésion éternelle")).toBe(false);
+  });
+
   test("a negative price, a free price without its minimum, an unknown VAT rate: refused with their message, nothing written", async () => {
     const items = listItems(pos.box.sqlite).length;
     const events = eventsOf("config.item_saved");

@@ -54,6 +54,10 @@ export interface ItemRow {
   readonly lowStockThreshold: number | null;
   readonly position: number;
   readonly active: boolean;
+  /** A membership product: selling it grants this many days of membership. */
+  readonly membershipDays: number | null;
+  /** Sold only to a card whose member holds a valid membership. */
+  readonly memberOnly: boolean;
   readonly pointsOfSale: readonly string[];
   readonly prices: readonly ItemPriceRow[];
 }
@@ -90,6 +94,8 @@ export interface ItemForm {
   readonly lowStockThreshold: string;
   readonly position: string;
   readonly active: boolean;
+  readonly membershipDays: string;
+  readonly memberOnly: boolean;
 }
 
 /** Price rows shown: the item's, then one empty row to add a price (ten in all at most). */
@@ -110,6 +116,8 @@ export function emptyItemForm(choices: ItemChoices): ItemForm {
     lowStockThreshold: "",
     position: "0",
     active: true,
+    membershipDays: "",
+    memberOnly: false,
   };
 }
 
@@ -122,6 +130,8 @@ export function itemForm(view: View, item: ItemRow): ItemForm {
     stock: item.stock === null ? "" : String(item.stock),
     lowStockThreshold: item.lowStockThreshold === null ? "" : String(item.lowStockThreshold),
     position: String(item.position),
+    membershipDays: item.membershipDays === null ? "" : String(item.membershipDays),
+    memberOnly: item.memberOnly,
   };
 }
 
@@ -232,6 +242,15 @@ function ItemFields({ view, form, choices }: { view: View; form: ItemForm; choic
         ))}
       </fieldset>
       <StockFields view={view} form={form} />
+      <label for="membership_days">{t("pos_items.membership_days")}</label>
+      <input id="membership_days" name="membership_days" inputmode="numeric" value={form.membershipDays} aria-describedby="membership_days_help" />
+      <small id="membership_days_help">{t("pos_items.membership_days_help")}</small>
+      <fieldset class="choices">
+        <legend>{t("pos_items.members")}</legend>
+        <Check name="member_only" checked={form.memberOnly}>
+          {t("pos_items.member_only")}
+        </Check>
+      </fieldset>
       <label for="position">{t("pos_items.position")}</label>
       <input id="position" name="position" inputmode="numeric" value={form.position} />
       <fieldset class="choices">
