@@ -4,6 +4,6 @@ import { defineConfig } from "drizzle-kit";
 // ordered list of SQL migrations that deploy/embed-migrations.ts embeds in the binary.
 export default defineConfig({
   dialect: "sqlite",
-  schema: ["./src/db/schema.ts", "./src/auth/schema.ts", "./src/federation/schema.ts", "./src/ledger/schema.ts", "./src/wallet/schema.ts", "./src/membership/schema.ts", "./src/pos/schema.ts"],
+  schema: ["./src/db/schema.ts", "./src/auth/schema.ts", "./src/federation/schema.ts", "./src/ledger/schema.ts", "./src/wallet/schema.ts", "./src/membership/schema.ts", "./src/pos/schema.ts", "./src/ticketing/schema.ts"],
   out: "./src/db/migrations",
 });

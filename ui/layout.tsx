@@ -20,6 +20,7 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin/pos/reports", "nav.reports"],
     ["/admin/printers", "nav.printers"],
     ["/admin/readers", "nav.readers"],
+    ["/admin/ticketing/events", "nav.ticketing_events"],
     ["/admin/events", "nav.events"],
     ["/admin/venue", "nav.venue"],
   ],
@@ -31,6 +32,7 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin/pos/items", "nav.pos_catalogue"],
     ["/admin/pos/closures", "nav.closures"],
     ["/admin/pos/reports", "nav.reports"],
+    ["/admin/ticketing/events", "nav.ticketing_events"],
     ["/admin/events", "nav.events"],
   ],
   cashier: [

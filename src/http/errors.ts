@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   cash_session_unknown: 404,
   category_unknown: 404,
   closure_unknown: 404,
+  event_unknown: 404,
   price_changed: 409,
   item_inactive: 409,
   item_not_at_point_of_sale: 409,

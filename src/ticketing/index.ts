@@ -1,2 +1,9 @@
-/** ticketing: events, products, orders, signed tickets, check-in lists and check-ins. Empty until the ticketing issue. */
-export {};
+/**
+ * ticketing: events and their agenda, ticket keys certified by the venue key, signed ticket QR
+ * payloads. Products, orders, check-in lists and check-ins come next (docs/ticketing.md).
+ */
+export { checkEventInput, createEvent, EVENT_LIMITS, findEvent, isListed, listEvents, listUpcomingPublicEvents, updateEvent, type EventDeps, type EventInput, type EventVisibility, type TicketedEvent } from "./events.ts";
+export { agendaCalendar, escapeIcalText, foldIcalLine, icalUtc, type CalendarInput } from "./ical.ts";
+export { certificateBody, certifyEventKey, eventCertificate, eventSigner, signCertificate, TICKET_KEY_GRACE_MS, verifyCertificate, type EventCertificate, type SignatureCheck } from "./keys.ts";
+export { EVENT_VISIBILITIES } from "./schema.ts";
+export { base32Decode, base32Encode, decodeTicket, encodeTicket, TICKET_PAYLOAD_BYTES, TICKET_TEXT_CHARS, TICKET_TEXT_MAX_CHARS, TICKET_VERSION, type DecodedTicket, type TicketFields } from "./tickets.ts";

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { insertSession, ROLES, TERMINAL_KINDS, type Role, type TerminalKind } from "../../src/auth/index.ts";
 import { ROUTES, type Route } from "../../src/http/index.ts";
 import { enqueuePrintJob, insertPrinter } from "../../src/pos/index.ts";
+import { createEvent } from "../../src/ticketing/index.ts";
 import { printDocument, text } from "../../hardware/printer/index.ts";
 import { ORIGIN, setUp, testBox, type TestBox } from "../helpers/box.ts";
 
@@ -15,6 +16,7 @@ let terminalId = "";
 let managerId = "";
 let printerId = "";
 let printJobId = 0;
+let eventId = "";
 const CSRF = "c".repeat(43);
 
 beforeAll(async () => {
@@ -38,6 +40,9 @@ beforeAll(async () => {
     const printer = insertPrinter(tx, box.deps.newId, { name: "walker", kind: "simulated", address: "walker", paperMm: 80, codePage: "pc858", printGroups: [], hasCashDrawer: false, active: true });
     printerId = printer.id;
     printJobId = enqueuePrintJob(tx, { printerId, kind: "test", document: printDocument(text("access")) }).id;
+    // The event pages open this one.
+    const startsAtMs = box.deps.clock.nowMs() + 86_400_000;
+    eventId = createEvent(tx, { signer: box.signer, newId: box.deps.newId }, { title: "Walker night", description: "", imageUrl: null, startsAtMs, endsAtMs: startsAtMs + 3_600_000, doorsAtMs: startsAtMs, capacity: null, tags: [], visibility: "public" }).id;
   });
 });
 
@@ -48,7 +53,7 @@ function sessionFor(role: Role): string {
 }
 
 function pathOf(route: Route): string {
-  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : route.path.includes("/printers/") ? printerId : route.path.includes("/print-jobs/") ? String(printJobId) : "x").replace(":name", "app.css").replace(":code", "EUR").replace(":number", "1").replace(":seq", "1");
+  return route.path.replace(":id", route.path.includes("operators") ? operatorIds.get("door")! : route.path.includes("terminals") ? terminalId : route.path.includes("/printers/") ? printerId : route.path.includes("/print-jobs/") ? String(printJobId) : route.path.includes("/ticketing/events/") || route.path.startsWith("/agenda/") ? eventId : "x").replace(":name", "app.css").replace(":code", "EUR").replace(":number", "1").replace(":seq", "1");
 }
 
 async function call(route: Route, headers: Record<string, string>): Promise<Response> {

@@ -1,6 +1,7 @@
 /** English catalog: the same keys as fr.ts (the Record type makes a missing key a type error). */
 import type { MessageKey } from "./fr.ts";
 import { tillEn } from "./till-en.ts";
+import { ticketingEn } from "./ticketing-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -662,4 +663,6 @@ export const en: Record<MessageKey, string> = {
   "error.too_many_streams": "Too many screens open on this terminal: close some tabs.",
   "error.reader_target_invalid": "A reader is bound to a till or a door.",
   ...tillEn,
+  // Ticketing's texts live in ticketing-en.ts.
+  ...ticketingEn,
 };

@@ -4,6 +4,7 @@
  * "{name}" marks a variable that t() fills in, escaped.
  */
 import { tillFr } from "./till-fr.ts";
+import { ticketingFr } from "./ticketing-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -666,6 +667,8 @@ export const fr = {
   "error.reader_target_invalid": "Un lecteur s'associe à une caisse ou à une entrée.",
   // The till's texts live in till-fr.ts.
   ...tillFr,
+  // Ticketing's texts live in ticketing-fr.ts.
+  ...ticketingFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -1,0 +1,89 @@
+/**
+ * The public agenda: upcoming public events, dates in the venue's timezone, one shareable page
+ * per event and an iCal feed. Anyone may read it, on a phone; every event text is escaped.
+ */
+import { Layout } from "../layout.tsx";
+import type { View } from "../view.ts";
+
+export interface AgendaEvent {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly imageUrl: string | null;
+  readonly startsAtMs: number;
+  readonly endsAtMs: number;
+  readonly doorsAtMs: number;
+  readonly capacity: number | null;
+  readonly tags: readonly string[];
+}
+
+/** "samedi 14 mars 2026 à 20:30" in the venue's timezone. */
+export function eventTime(view: View, ms: number): string {
+  return new Intl.DateTimeFormat(view.lang === "fr" ? "fr-FR" : "en-GB", { dateStyle: "full", timeStyle: "short", timeZone: view.timezone }).format(ms);
+}
+
+function EventCard({ view, event, linked }: { view: View; event: AgendaEvent; linked: boolean }) {
+  const { t } = view;
+  return (
+    <article class="agenda-event">
+      <h2>{linked ? <a href={`/agenda/${encodeURIComponent(event.id)}`} safe>{event.title}</a> : <span safe>{event.title}</span>}</h2>
+      <p>
+        <time datetime={new Date(event.startsAtMs).toISOString()} safe>
+          {eventTime(view, event.startsAtMs)}
+        </time>
+      </p>
+      {event.imageUrl ? <img src={event.imageUrl} alt="" loading="lazy" style="max-width:100%;height:auto" /> : null}
+      {event.tags.length > 0 ? (
+        <p class="muted">
+          {event.tags.map((tag) => (
+            <span class="chip" safe>
+              {tag}
+            </span>
+          ))}
+        </p>
+      ) : null}
+      {linked ? null : (
+        <>
+          <p>{t("agenda.doors", { time: eventTime(view, event.doorsAtMs) })}</p>
+          <p>{t("agenda.ends", { time: eventTime(view, event.endsAtMs) })}</p>
+          {event.capacity !== null ? <p>{t("agenda.capacity", { count: event.capacity })}</p> : null}
+          <p style="white-space:pre-line" safe>
+            {event.description}
+          </p>
+        </>
+      )}
+    </article>
+  );
+}
+
+export function AgendaPage({ view, events }: { view: View; events: readonly AgendaEvent[] }) {
+  const { t } = view;
+  return (
+    <Layout view={view} title={t("agenda.title")}>
+      {events.length === 0 ? <p class="muted">{t("agenda.empty")}</p> : events.map((event) => <EventCard view={view} event={event} linked={true} />)}
+      <p>
+        <a class="standalone" href="/agenda.ics">
+          {t("agenda.calendar")}
+        </a>
+      </p>
+    </Layout>
+  );
+}
+
+export function AgendaEventPage({ view, event, shareUrl }: { view: View; event: AgendaEvent; shareUrl: string }) {
+  const { t } = view;
+  return (
+    <Layout view={view} title={event.title}>
+      <EventCard view={view} event={event} linked={false} />
+      <p>
+        <label for="share">{t("agenda.share")}</label>
+        <input id="share" readonly value={shareUrl} />
+      </p>
+      <p>
+        <a class="standalone" href="/agenda">
+          {t("agenda.back")}
+        </a>
+      </p>
+    </Layout>
+  );
+}
