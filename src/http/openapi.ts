@@ -123,6 +123,42 @@ export function openApiDocument(version: string, routes: readonly Route[]) {
         responses: { "201": operation, ...refusals },
       },
     },
+    "/api/v1/checkins": {
+      post: {
+        summary: "Check a ticket in at the door (doors and tills), exactly once per nonce: a retry with the same nonce gets the first answer",
+        requestBody: json({
+          type: "object",
+          required: ["qr", "nonce"],
+          properties: {
+            qr: { type: "string", description: "the scanned text (200 characters of base32)" },
+            nonce: { type: "string", pattern: "^[A-Za-z0-9._:-]{8,128}$", description: "new for every scan" },
+            event_id: { type: "string", description: "the event this door admits to; a ticket for another is wrong_event" },
+          },
+        }),
+        responses: {
+          "200": {
+            description: "Admitted",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["result", "ticket", "checked_in_at_ms"],
+                  properties: {
+                    result: { const: "admitted" },
+                    ticket: { type: "object", properties: { id: { type: "string" }, product: { type: "string" }, holder: { type: "string" } } },
+                    checked_in_at_ms: { type: "integer" },
+                  },
+                },
+              },
+            },
+          },
+          "400": errorResponse("invalid_signature, qr_invalid, nonce_invalid, event_id_invalid, malformed_json"),
+          "401": errorResponse("unauthorized"),
+          "403": errorResponse("forbidden (a reader terminal)"),
+          "409": errorResponse("already_redeemed (with redeemed_at_ms and door), revoked, wrong_event, not_yet_valid, expired; with ticket_id"),
+        },
+      },
+    },
     ...tapPaths,
     ...posPaths,
   };
@@ -137,7 +173,7 @@ export function openApiDocument(version: string, routes: readonly Route[]) {
       components: {
         securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a terminal's device token" } },
         schemas: {
-          Error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" }, missing: { type: "integer" } } },
+          Error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" }, missing: { type: "integer" }, redeemed_at_ms: { type: "integer" }, door: { type: "string" }, ticket_id: { type: "string" } } },
           Balances: { type: "object", additionalProperties: { type: "integer" }, examples: [{ EUR: 1000, GIFT: 0 }] },
         },
       },

@@ -20,6 +20,7 @@ import { openApiDocument } from "./openapi.ts";
 import { refuse, runRoute, type Route } from "./router.ts";
 import { tapRoutes } from "./taps.ts";
 import { terminalRoutes } from "./terminal.ts";
+import { checkinRoutes } from "./checkins.ts";
 import { ticketingRoutes } from "./ticketing.ts";
 import { tillRoutes } from "./till.ts";
 import { tillMoneyRoutes } from "./till-money.ts";
@@ -27,7 +28,7 @@ import { tillSalesRoutes } from "./till-sales.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes, ...ticketingRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...checkinRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,

@@ -3,6 +3,7 @@
  * anyone once the box is set up; and the events' admin pages (admins and managers), where every
  * change is one transaction with its `config.event_saved` record in the event log.
  */
+import { renderSVG } from "uqr";
 import { appendEvent } from "../auth/index.ts";
 import { fail } from "../kernel/index.ts";
 import { instantOfLocal } from "../pos/index.ts";
@@ -12,7 +13,12 @@ import {
   EVENT_VISIBILITIES,
   eventCertificate,
   findEvent,
+  findTicket,
+  issueTicket,
   isListed,
+  listProducts,
+  revokeTicket,
+  saveProduct,
   listEvents,
   listUpcomingPublicEvents,
   updateEvent,
@@ -21,11 +27,13 @@ import {
 } from "../ticketing/index.ts";
 import { AgendaEventPage, AgendaPage } from "../../ui/pages/agenda.tsx";
 import { EMPTY_EVENT_FORM, EventEditPage, EventsAdminPage, type EventForm } from "../../ui/pages/ticketing-events.tsx";
+import { TicketPage, type ProductForm } from "../../ui/pages/ticketing-tickets.tsx";
 import { field, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
 import { eventActor, optionalIntegerText, STAFF } from "./pos-admin-views.ts";
-import { html } from "./respond.ts";
+import { html, redirect } from "./respond.ts";
+import { parseEuros } from "./till-state.ts";
 import { refuse, type Route } from "./router.ts";
 
 const ANYONE = { kind: "anyone" } as const;
@@ -82,6 +90,7 @@ interface PageOptions {
   readonly notice?: string | undefined;
   readonly error?: string | undefined;
   readonly status?: number | undefined;
+  readonly productForm?: ProductForm | undefined;
 }
 
 function typedForm(ctx: Ctx): EventForm {
@@ -173,6 +182,8 @@ function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = {}): Re
     publicKeyHex,
     form: options.form ?? formOf(event, timezoneOf(ctx)),
     visibilities: EVENT_VISIBILITIES,
+    products: listProducts(ctx.deps.writer.sqlite, event.id),
+    productForm: options.productForm,
     notice: options.notice,
     error: options.error,
   });
@@ -195,6 +206,62 @@ async function editEventForm(ctx: Ctx): Promise<Response> {
   return editPage(ctx, outcome.value, { notice: ctx.t("events_admin.saved") });
 }
 
+// The box office: products, issuing and revoking tickets (each logged in the event log).
+
+async function addProductForm(ctx: Ctx): Promise<Response> {
+  const event = requireEvent(ctx);
+  const productForm: ProductForm = { name: field(ctx, "name"), price: field(ctx, "price"), quota: field(ctx, "quota") };
+  const { deps } = ctx;
+  const outcome = await attempt(ctx.t, async () => {
+    const priceMinor = parseEuros(productForm.price, { allowZero: true }) ?? fail("price_invalid", "a price is an amount in euros");
+    const quota = optionalIntegerText(productForm.quota);
+    if (quota !== null && Number.isNaN(quota)) fail("quota_invalid", "a quota is a whole number");
+    return deps.writer.submit((tx) => saveProduct(tx, { newId: deps.newId }, { eventId: event.id, name: productForm.name, priceMinor, quota }));
+  });
+  if (!outcome.ok) return editPage(ctx, event, { productForm, error: outcome.message, status: statusForCode(outcome.code) });
+  return editPage(ctx, event, { notice: ctx.t("box_office.product_saved") });
+}
+
+async function issueTicketForm(ctx: Ctx): Promise<Response> {
+  const event = requireEvent(ctx);
+  const { deps } = ctx;
+  const outcome = await attempt(ctx.t, () =>
+    deps.writer.submit((tx) => {
+      const ticket = issueTicket(tx, { newId: deps.newId }, { productId: field(ctx, "product_id"), holderName: field(ctx, "holder_name") });
+      if (ticket.eventId !== event.id) fail("product_unknown", "this product is another event's");
+      appendEvent(tx, deps.signer, { kind: "ticket.issued", actor: eventActor(ctx), subject: `ticket:${ticket.id}`, detail: { event_id: ticket.eventId, product_id: ticket.productId } });
+      return ticket;
+    }),
+  );
+  if (!outcome.ok) return editPage(ctx, event, { error: outcome.message, status: statusForCode(outcome.code) });
+  return redirect(`/admin/ticketing/tickets/${encodeURIComponent(outcome.value.id)}`);
+}
+
+function ticketPage(ctx: Ctx, options: { notice?: string; error?: string; status?: number } = {}): Response {
+  const ticket = findTicket(ctx.deps.writer.sqlite, ctx.params.id ?? "");
+  if (!ticket) fail("ticket_unknown", "no such ticket");
+  const event = findEvent(ctx.deps.writer.sqlite, ticket.eventId)!;
+  const page = TicketPage({ view: view(ctx), ticket: { ...ticket, eventTitle: event.title }, qrSvg: renderSVG(ticket.qr, { border: 2 }), notice: options.notice, error: options.error });
+  return html(String(page), options.status ?? 200);
+}
+
+async function revokeTicketForm(ctx: Ctx): Promise<Response> {
+  const id = ctx.params.id ?? "";
+  const { deps } = ctx;
+  const outcome = await attempt(ctx.t, () =>
+    deps.writer.submit((tx) => {
+      const ticket = revokeTicket(tx, id);
+      appendEvent(tx, deps.signer, { kind: "ticket.revoked", actor: eventActor(ctx), subject: `ticket:${ticket.id}`, detail: { event_id: ticket.eventId } });
+      return ticket;
+    }),
+  );
+  if (!outcome.ok) {
+    if (outcome.code === "ticket_unknown") fail("ticket_unknown", "no such ticket");
+    return ticketPage(ctx, { error: outcome.message, status: statusForCode(outcome.code) });
+  }
+  return ticketPage(ctx, { notice: ctx.t("ticket.revoked_notice") });
+}
+
 export const ticketingRoutes: readonly Route[] = [
   { method: "GET", path: "/agenda", access: ANYONE, handle: agendaPage },
   { method: "GET", path: "/agenda.ics", access: ANYONE, handle: agendaFeed },
@@ -203,4 +270,8 @@ export const ticketingRoutes: readonly Route[] = [
   { method: "POST", path: "/admin/ticketing/events", access: STAFF, handle: createEventForm },
   { method: "GET", path: "/admin/ticketing/events/:id", access: STAFF, handle: (ctx) => editPage(ctx, requireEvent(ctx)) },
   { method: "POST", path: "/admin/ticketing/events/:id", access: STAFF, handle: editEventForm },
+  { method: "POST", path: "/admin/ticketing/events/:id/products", access: STAFF, handle: addProductForm },
+  { method: "POST", path: "/admin/ticketing/events/:id/tickets", access: STAFF, handle: issueTicketForm },
+  { method: "GET", path: "/admin/ticketing/tickets/:id", access: STAFF, handle: (ctx) => ticketPage(ctx) },
+  { method: "POST", path: "/admin/ticketing/tickets/:id/revoke", access: STAFF, handle: revokeTicketForm },
 ];

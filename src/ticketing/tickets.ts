@@ -154,3 +154,13 @@ export function decodeTicket(text: string, certificate: EventCertificate, venueP
   if (!signed || ticket.eventId !== certificate.eventId) return { ok: false, code: "invalid_signature" };
   return { ok: true, ticket };
 }
+
+/** The event a scanned text names, read before any signature check (to pick its certificate). */
+export function peekTicketEventId(text: string): string | undefined {
+  if (text.length > TICKET_TEXT_MAX_CHARS) return undefined;
+  const trimmed = text.trim();
+  if (trimmed.length !== TICKET_TEXT_CHARS) return undefined;
+  const payload = base32Decode(trimmed);
+  if (!payload || payload.length !== TICKET_PAYLOAD_BYTES || payload[0] !== TICKET_VERSION) return undefined;
+  return ulidText(payload.subarray(1 + ID_BYTES, 1 + 2 * ID_BYTES));
+}

@@ -6,6 +6,7 @@ import { CsrfField, Layout } from "../layout.tsx";
 import type { MessageKey } from "../i18n/index.ts";
 import type { View } from "../view.ts";
 import { eventTime, type AgendaEvent } from "./agenda.tsx";
+import { BoxOffice, EMPTY_PRODUCT_FORM, type ProductForm, type ProductRow } from "./ticketing-tickets.tsx";
 import { Notices } from "./wallet-common.tsx";
 
 export interface AdminEventRow extends AgendaEvent {
@@ -125,7 +126,18 @@ export function EventsAdminPage({ view, events, form, visibilities, notice, erro
   );
 }
 
-export function EventEditPage({ view, eventId, title, publicKeyHex, form, visibilities, notice, error }: PageProps & { eventId: string; title: string; publicKeyHex: string }) {
+export function EventEditPage({
+  view,
+  eventId,
+  title,
+  publicKeyHex,
+  form,
+  visibilities,
+  notice,
+  error,
+  products = [],
+  productForm = EMPTY_PRODUCT_FORM,
+}: PageProps & { eventId: string; title: string; publicKeyHex: string; products?: readonly ProductRow[]; productForm?: ProductForm }) {
   const { t } = view;
   return (
     <Layout view={view} title={t("events_admin.edit_title", { title })} titleIsHtml>
@@ -139,6 +151,7 @@ export function EventEditPage({ view, eventId, title, publicKeyHex, form, visibi
       <p class="muted">
         <small>{t("events_admin.key", { key: publicKeyHex })}</small>
       </p>
+      <BoxOffice view={view} eventId={eventId} products={products} form={productForm} />
       <p>
         <a class="standalone" href={`/agenda/${encodeURIComponent(eventId)}`}>
           {t("events_admin.public_link")}
