@@ -39,7 +39,10 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/terminal", "nav.terminal"],
     ["/till", "nav.till"],
   ],
-  door: [["/terminal", "nav.terminal"]],
+  door: [
+    ["/terminal", "nav.terminal"],
+    ["/door", "nav.door"],
+  ],
 };
 
 export function CsrfField({ view }: { view: View }) {

@@ -9,6 +9,7 @@ import appJsPath from "../../ui/static/app.js" with { type: "file" };
 import sseExtensionPath from "htmx-ext-sse/dist/sse.min.js" with { type: "file" };
 import tapsJsPath from "../../ui/static/taps.js" with { type: "file" };
 import tillJsPath from "../../ui/static/till.js" with { type: "file" };
+import doorJsPath from "../../ui/static/door.js" with { type: "file" };
 
 export interface Asset {
   readonly path: string;
@@ -24,6 +25,8 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "taps.js": { path: tapsJsPath, contentType: "text/javascript; charset=utf-8" },
   // The till's offline banner, kept cart and payment retries.
   "till.js": { path: tillJsPath, contentType: "text/javascript; charset=utf-8" },
+  // The door page's scanner input (keyboard-wedge QR scanners) and its per-scan nonces.
+  "door.js": { path: doorJsPath, contentType: "text/javascript; charset=utf-8" },
 };
 
 export function assetResponse(name: string): Response | undefined {

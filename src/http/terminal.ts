@@ -21,7 +21,7 @@ async function postPair(ctx: Ctx): Promise<Response> {
 /** Where to go once unlocked: the page that sent the operator to unlock (the till), or the terminal's home. */
 function nextPath(ctx: Ctx): string {
   const next = field(ctx, "next") || ctx.url.searchParams.get("next") || "";
-  return next.startsWith("/till") ? safeLocalPath(next, "/terminal") : "/terminal";
+  return next.startsWith("/till") || next.startsWith("/door") ? safeLocalPath(next, "/terminal") : "/terminal";
 }
 
 function unlockPage(ctx: Ctx, error?: string, status = 200): Response {

@@ -113,3 +113,50 @@ export function performCheckin(tx: Tx, deps: { readonly newId: IdFactory; readon
 export function checkinsOf(sqlite: Sqlite, ticketId: string): { result: string; code: string | null; atMs: number; device: string }[] {
   return sqlite.query<{ result: string; code: string | null; atMs: number; device: string }, [string]>("SELECT result, code, at_ms AS atMs, device FROM checkins WHERE ticket_id = ? ORDER BY at_ms, id").all(ticketId);
 }
+
+/** At most this many tickets answer a door's search. */
+export const DOOR_SEARCH_ROWS = 20;
+
+export interface DoorTicketRow {
+  readonly id: string;
+  readonly holder: string;
+  readonly product: string;
+  readonly state: "valid" | "revoked";
+  readonly admittedAtMs: number | null;
+}
+
+/** An event's tickets whose holder's name contains `query`, or whose number (id) starts or ends with it; bounded. */
+export function searchEventTickets(sqlite: Sqlite, eventId: string, query: string): DoorTicketRow[] {
+  const text = query.trim().slice(0, 100);
+  if (text.length < 2) return [];
+  const like = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  const id = text.toUpperCase();
+  return sqlite
+    .query<DoorTicketRow, [string, string, string, string, number]>(
+      `SELECT t.id, t.holder_name AS holder, p.name AS product, t.state,
+        (SELECT c.at_ms FROM checkins c WHERE c.ticket_id = t.id AND c.result = 'admitted') AS admittedAtMs
+       FROM tickets t JOIN ticket_products p ON p.id = t.product_id
+       WHERE t.event_id = ? AND (t.holder_name LIKE ? ESCAPE '\\' OR t.id LIKE ? || '%' OR t.id LIKE '%' || ?)
+       ORDER BY t.holder_name, t.id LIMIT ?`,
+    )
+    .all(eventId, like, id, id, DOOR_SEARCH_ROWS);
+}
+
+export interface CheckinCounts {
+  readonly products: readonly { readonly name: string; readonly admitted: number; readonly issued: number }[];
+  readonly admitted: number;
+  readonly issued: number;
+}
+
+/** How many of an event's valid tickets are checked in, per product and in all. */
+export function checkinCounts(sqlite: Sqlite, eventId: string): CheckinCounts {
+  const products = sqlite
+    .query<{ name: string; admitted: number; issued: number }, [string]>(
+      `SELECT p.name,
+        (SELECT count(*) FROM tickets t WHERE t.product_id = p.id AND t.state = 'valid') AS issued,
+        (SELECT count(*) FROM checkins c JOIN tickets t ON t.id = c.ticket_id WHERE t.product_id = p.id AND c.result = 'admitted') AS admitted
+       FROM ticket_products p WHERE p.event_id = ? ORDER BY p.created_at_ms, p.id`,
+    )
+    .all(eventId);
+  return { products, admitted: products.reduce((sum, row) => sum + row.admitted, 0), issued: products.reduce((sum, row) => sum + row.issued, 0) };
+}

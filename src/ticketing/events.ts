@@ -145,3 +145,8 @@ export function updateEvent(tx: Tx, signer: Signer, id: string, input: EventInpu
   if (clean.endsAtMs !== before.endsAtMs) certifyEventKey(tx, signer, id, clean.endsAtMs);
   return findEvent(tx.sqlite, id)!;
 }
+
+/** Events not over yet at `nowMs`, whatever their visibility, soonest first (the door's choice). */
+export function listUpcomingEvents(sqlite: Sqlite, nowMs: number, limit: number = EVENT_LIMITS.agendaRows): TicketedEvent[] {
+  return sqlite.query<EventRow, [number, number]>(`${SELECT} WHERE ends_at_ms > ? ORDER BY starts_at_ms, id LIMIT ?`).all(nowMs, Math.min(limit, EVENT_LIMITS.agendaRows)).map(fromRow);
+}

@@ -3,10 +3,10 @@
  * payloads, products, issued tickets and check-ins exactly once. Orders and check-in lists come next
  * (docs/ticketing.md).
  */
-export { checkEventInput, createEvent, EVENT_LIMITS, findEvent, isListed, listEvents, listUpcomingPublicEvents, updateEvent, type EventDeps, type EventInput, type EventVisibility, type TicketedEvent } from "./events.ts";
+export { checkEventInput, createEvent, EVENT_LIMITS, findEvent, isListed, listEvents, listUpcomingEvents, listUpcomingPublicEvents, updateEvent, type EventDeps, type EventInput, type EventVisibility, type TicketedEvent } from "./events.ts";
 export { agendaCalendar, escapeIcalText, foldIcalLine, icalUtc, type CalendarInput } from "./ical.ts";
 export { certificateBody, certifyEventKey, eventCertificate, eventSigner, signCertificate, TICKET_KEY_GRACE_MS, verifyCertificate, type EventCertificate, type SignatureCheck } from "./keys.ts";
 export { EVENT_VISIBILITIES } from "./schema.ts";
 export { base32Decode, base32Encode, decodeTicket, encodeTicket, peekTicketEventId, TICKET_PAYLOAD_BYTES, TICKET_TEXT_CHARS, TICKET_TEXT_MAX_CHARS, TICKET_VERSION, type DecodedTicket, type TicketFields } from "./tickets.ts";
 export { findProduct, findTicket, issueTicket, listProducts, PRODUCT_LIMITS, revokeTicket, saveProduct, TICKET_WINDOW_MARGIN_MS, ticketWindow, type ProductInput, type Ticket, type TicketProduct } from "./issue.ts";
-export { CHECKIN_REFUSALS, checkinsOf, NONCE_PATTERN, performCheckin, type CheckinInput, type CheckinOutcome, type CheckinRefusal } from "./checkins.ts";
+export { CHECKIN_REFUSALS, checkinCounts, checkinsOf, DOOR_SEARCH_ROWS, NONCE_PATTERN, performCheckin, searchEventTickets, type CheckinCounts, type CheckinInput, type DoorTicketRow, type CheckinOutcome, type CheckinRefusal } from "./checkins.ts";

@@ -1,0 +1,106 @@
+/**
+ * The door page (docs/ticketing.md, "The door"): a paired door (or till) with a door volunteer,
+ * manager or admin unlocked on it. `GET /door` chooses the event and shows the scan input, the
+ * search and the counters; `POST /door/checkins` scans one ticket (a scanned text, or a ticket
+ * found by the search) with the page's nonce, through performCheckin, and answers the
+ * full-screen panel and the counters again; `GET /door/search` lists the event's tickets by
+ * holder or number.
+ */
+import type { Session, Terminal } from "../auth/index.ts";
+import { isAppError } from "../kernel/index.ts";
+import { checkinCounts, findEvent, findTicket, listUpcomingEvents, performCheckin, searchEventTickets, type CheckinOutcome } from "../ticketing/index.ts";
+import { DoorCounters, DoorPage, DoorPanel, DoorSearchResults, REFUSAL_KEYS, type DoorAnswer } from "../../ui/pages/door.tsx";
+import { formatTime } from "../../ui/view.ts";
+import { field, view, type Ctx } from "./context.ts";
+import { errorText } from "./messages.ts";
+import { html, redirect } from "./respond.ts";
+import { refuse, type Route } from "./router.ts";
+import { isHtmx } from "./till-common.ts";
+
+const TERMINAL = { kind: "terminal" } as const;
+export const DOOR_ROLES = ["door", "manager", "admin"] as const;
+
+interface Door {
+  readonly terminal: Terminal;
+  readonly session: Session;
+}
+
+/** The door this request comes from, or the answer instead: as the till's rules, with the door's kinds and roles. */
+function doorAccess(ctx: Ctx): Door | Response {
+  const terminal = ctx.terminal;
+  if (!terminal) return refuse(ctx, "unauthorized", ctx.t("terminal.not_paired"), 401);
+  if (terminal.kind !== "door" && terminal.kind !== "till") return refuse(ctx, "forbidden", ctx.t("door.not_a_door"));
+  const session = ctx.session;
+  if (!session || session.terminalId !== terminal.id) {
+    const back = `/terminal?next=${encodeURIComponent(ctx.request.method === "GET" ? `${ctx.url.pathname}${ctx.url.search}` : "/door")}`;
+    if (isHtmx(ctx)) return new Response(null, { status: 200, headers: { "hx-redirect": back } });
+    return ctx.request.method === "GET" ? redirect(back) : refuse(ctx, "terminal_locked", ctx.t("error.terminal_locked"));
+  }
+  if (!(DOOR_ROLES as readonly string[]).includes(session.role)) return refuse(ctx, "forbidden", ctx.t("door.not_door_staff"));
+  return { terminal, session };
+}
+
+/** The event asked for if it is upcoming, else the first upcoming one. */
+function chosenEvent(ctx: Ctx, asked: string): string | undefined {
+  const events = listUpcomingEvents(ctx.deps.writer.sqlite, ctx.deps.clock.nowMs());
+  return (events.find((event) => event.id === asked) ?? events[0])?.id;
+}
+
+function doorPage(ctx: Ctx): Response {
+  const door = doorAccess(ctx);
+  if (door instanceof Response) return door;
+  const sqlite = ctx.deps.writer.sqlite;
+  const events = listUpcomingEvents(sqlite, ctx.deps.clock.nowMs()).map((event) => ({ id: event.id, title: event.title, startsAtMs: event.startsAtMs }));
+  const eventId = chosenEvent(ctx, ctx.url.searchParams.get("event") ?? "");
+  const counts = eventId ? checkinCounts(sqlite, eventId) : undefined;
+  return html(String(DoorPage({ view: view(ctx), events, eventId, counts })));
+}
+
+function nonce(ctx: Ctx): string {
+  return `door-${ctx.deps.newId()}`;
+}
+
+function doorSearch(ctx: Ctx): Response {
+  const door = doorAccess(ctx);
+  if (door instanceof Response) return door;
+  const eventId = ctx.url.searchParams.get("event") ?? "";
+  const query = ctx.url.searchParams.get("q") ?? "";
+  const found = findEvent(ctx.deps.writer.sqlite, eventId) ? searchEventTickets(ctx.deps.writer.sqlite, eventId, query) : [];
+  const tickets = found.map((ticket) => ({ ...ticket, nonce: nonce(ctx) }));
+  return html(String(DoorSearchResults({ view: view(ctx), eventId, tickets, query })));
+}
+
+function answerOf(ctx: Ctx, outcome: CheckinOutcome): DoorAnswer {
+  if (outcome.result === "admitted") return { result: "admitted", holder: outcome.ticket.holder, product: outcome.ticket.product };
+  const time = outcome.redeemedAtMs !== undefined ? formatTime(view(ctx), outcome.redeemedAtMs) : "";
+  return { result: "refused", code: outcome.code, message: ctx.t(REFUSAL_KEYS[outcome.code]!, { time, door: outcome.door ?? "" }) };
+}
+
+async function doorCheckin(ctx: Ctx): Promise<Response> {
+  const door = doorAccess(ctx);
+  if (door instanceof Response) return door;
+  const { deps } = ctx;
+  const eventId = field(ctx, "event_id") || undefined;
+  const ticketId = field(ctx, "ticket_id");
+  // A ticket found by the search is scanned by its stored QR text.
+  const qr = ticketId ? (findTicket(deps.writer.sqlite, ticketId)?.qr ?? "") : field(ctx, "qr").trim();
+  let answer: DoorAnswer;
+  try {
+    const outcome = await deps.writer.submit((tx) =>
+      performCheckin(tx, { newId: deps.newId, venuePublicKey: deps.signer.publicKey }, { qr, nonce: field(ctx, "nonce"), eventId, terminalId: door.terminal.id, nowMs: deps.clock.nowMs() }),
+    );
+    answer = answerOf(ctx, outcome);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    answer = { result: "refused", code: error.code, message: errorText(ctx.t, error) };
+  }
+  const page = view(ctx);
+  const counts = eventId && findEvent(deps.writer.sqlite, eventId) ? checkinCounts(deps.writer.sqlite, eventId) : undefined;
+  return html(String(DoorPanel({ view: page, answer })) + (counts ? String(DoorCounters({ view: page, counts, oob: true })) : ""));
+}
+
+export const doorRoutes: readonly Route[] = [
+  { method: "GET", path: "/door", access: TERMINAL, handle: doorPage },
+  { method: "GET", path: "/door/search", access: TERMINAL, handle: doorSearch },
+  { method: "POST", path: "/door/checkins", access: TERMINAL, handle: doorCheckin },
+];

@@ -1,0 +1,173 @@
+/**
+ * The door page (docs/ticketing.md, "The door"): the event chosen, a big input a USB or Bluetooth
+ * scanner types into (door.js decodes its keys), a search by holder or ticket number, the answer
+ * of each scan as a full-screen green or red panel, and the event's counters. User text is `safe`.
+ */
+import { Layout } from "../layout.tsx";
+import type { MessageKey } from "../i18n/index.ts";
+import { formatTime, type View } from "../view.ts";
+
+export interface DoorEventOption {
+  readonly id: string;
+  readonly title: string;
+  readonly startsAtMs: number;
+}
+
+export interface DoorCounts {
+  readonly products: readonly { readonly name: string; readonly admitted: number; readonly issued: number }[];
+  readonly admitted: number;
+  readonly issued: number;
+}
+
+export interface DoorTicket {
+  readonly id: string;
+  readonly holder: string;
+  readonly product: string;
+  readonly state: "valid" | "revoked";
+  readonly admittedAtMs: number | null;
+  readonly nonce: string;
+}
+
+export type DoorAnswer =
+  | { readonly result: "admitted"; readonly holder: string; readonly product: string }
+  | { readonly result: "refused"; readonly code: string; readonly message: string };
+
+export function DoorCounters({ view, counts, oob = false }: { view: View; counts: DoorCounts | undefined; oob?: boolean }) {
+  const { t } = view;
+  return (
+    <section id="door-counters" class="door-counters" aria-live="polite" hx-swap-oob={oob ? "true" : undefined} aria-labelledby="door-counters-title">
+      <h2 id="door-counters-title">{t("door.counters")}</h2>
+      {counts ? (
+        <table>
+          <tbody>
+            {counts.products.map((row) => (
+              <tr>
+                <th scope="row" safe>
+                  {row.name}
+                </th>
+                <td data-testid="door-count">{t("door.count", { admitted: row.admitted, issued: row.issued })}</td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">{t("door.total")}</th>
+              <td data-testid="door-total">{t("door.count", { admitted: counts.admitted, issued: counts.issued })}</td>
+            </tr>
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+/** The answer to a scan: a panel over the whole screen, green or red; "next" (or the next scan) closes it. */
+export function DoorPanel({ view, answer }: { view: View; answer: DoorAnswer }) {
+  const { t } = view;
+  const ok = answer.result === "admitted";
+  return (
+    <div class={`door-panel ${ok ? "admitted" : "refused"}`} role="alert" data-testid="door-panel" data-result={answer.result}>
+      <p class="door-verdict">{t(ok ? "door.admitted" : "door.refused")}</p>
+      {answer.result === "admitted" ? (
+        <>
+          <p class="door-holder" safe>
+            {answer.holder}
+          </p>
+          <p class="door-product" safe>
+            {answer.product}
+          </p>
+        </>
+      ) : (
+        <p class="door-reason" data-code={answer.code}>
+          {answer.message}
+        </p>
+      )}
+      <button type="button" class="big" data-door-next>
+        {t("door.next")}
+      </button>
+    </div>
+  );
+}
+
+export function DoorSearchResults({ view, eventId, tickets, query }: { view: View; eventId: string; tickets: readonly DoorTicket[]; query: string }) {
+  const { t } = view;
+  if (query.trim().length < 2) return <div id="door-search-results"></div>;
+  return (
+    <div id="door-search-results">
+      {tickets.length === 0 ? <p>{t("door.no_match")}</p> : null}
+      <ul class="door-tickets">
+        {tickets.map((ticket) => (
+          <li>
+            <span class="door-ticket-holder" safe>
+              {ticket.holder}
+            </span>{" "}
+            <span safe>{ticket.product}</span> <code safe>{ticket.id}</code>
+            {ticket.state === "revoked" ? <span> ({t("door.revoked_ticket")})</span> : null}
+            {ticket.admittedAtMs !== null ? <span> ({t("door.checked_in_at", { time: formatTime(view, ticket.admittedAtMs) })})</span> : null}
+            <form hx-post="/door/checkins" hx-target="#door-result" class="door-checkin-form">
+              <input type="hidden" name="event_id" value={eventId} />
+              <input type="hidden" name="ticket_id" value={ticket.id} />
+              <input type="hidden" name="nonce" value={ticket.nonce} data-door-nonce />
+              <button type="submit">{t("door.check_in")}</button>
+            </form>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function DoorPage({ view, events, eventId, counts }: { view: View; events: readonly DoorEventOption[]; eventId: string | undefined; counts: DoorCounts | undefined }) {
+  const { t } = view;
+  return (
+    <Layout view={view} title={t("door.title")}>
+      <script src="/assets/door.js" defer></script>
+      <form method="get" action="/door" class="door-event">
+        <label for="door-event">{t("door.event")}</label>
+        <select id="door-event" name="event">
+          {events.map((event) => (
+            <option value={event.id} selected={event.id === eventId} safe>
+              {`${event.title} · ${formatTime(view, event.startsAtMs)}`}
+            </option>
+          ))}
+        </select>
+        <button type="submit">{t("door.choose")}</button>
+      </form>
+      {eventId === undefined ? (
+        <p>{t("door.no_event")}</p>
+      ) : (
+        <>
+          <form id="door-scan-form" hx-post="/door/checkins" hx-target="#door-result" class="door-scan">
+            <input type="hidden" name="event_id" value={eventId} />
+            <input type="hidden" name="nonce" value="" data-door-nonce />
+            <label for="door-scan">{t("door.scan_label")}</label>
+            <input id="door-scan" name="qr" class="door-scan-input" autocomplete="off" autocapitalize="characters" spellcheck="false" autofocus aria-describedby="door-scan-hint" />
+            <p id="door-scan-hint" class="hint">
+              {t("door.scan_hint")}
+            </p>
+            <button type="submit" class="big">
+              {t("door.scan")}
+            </button>
+          </form>
+          <form hx-get="/door/search" hx-target="#door-search-results" hx-swap="outerHTML" class="door-search" role="search">
+            <input type="hidden" name="event" value={eventId} />
+            <label for="door-search">{t("door.search_label")}</label>
+            <input id="door-search" name="q" type="search" autocomplete="off" />
+            <button type="submit">{t("door.search")}</button>
+          </form>
+          <div id="door-search-results"></div>
+          <DoorCounters view={view} counts={counts} />
+        </>
+      )}
+      <div id="door-result"></div>
+    </Layout>
+  );
+}
+
+export const REFUSAL_KEYS: Readonly<Record<string, MessageKey>> = {
+  already_redeemed: "door.refusal.already_redeemed",
+  revoked: "door.refusal.revoked",
+  wrong_event: "door.refusal.wrong_event",
+  not_yet_valid: "door.refusal.not_yet_valid",
+  expired: "door.refusal.expired",
+  invalid_signature: "door.refusal.invalid_signature",
+  qr_invalid: "door.refusal.qr_invalid",
+};
