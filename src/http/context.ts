@@ -5,6 +5,7 @@
  */
 import type { Session, Terminal } from "../auth/index.ts";
 import type { Venue } from "../federation/index.ts";
+import type { OperationDeps } from "../wallet/index.ts";
 import { isTrainingTerminal } from "../pos/index.ts";
 import { translator, type Lang, type Translate } from "../../ui/i18n/index.ts";
 import type { View } from "../../ui/view.ts";
@@ -90,3 +91,8 @@ export function langTranslator(lang: Lang): Translate {
 }
 
 export { COOKIE };
+
+/** What the wallet and point-of-sale operations need from the box: the venue key, ids, randomness. */
+export function operationDeps(ctx: Ctx): OperationDeps {
+  return { signer: ctx.deps.signer, newId: ctx.deps.newId, random: ctx.deps.random };
+}

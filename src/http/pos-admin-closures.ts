@@ -25,10 +25,10 @@ import {
 } from "../pos/index.ts";
 import { ClosurePage, ClosuresPage } from "../../ui/pages/pos-admin-closures.tsx";
 import { PosSettingsPage } from "../../ui/pages/pos-admin-settings.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { field, view, type Ctx, operationDeps } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
-import { ADMIN, eventActor, minuteOfDayText, operationDeps, pagePosActor, STAFF } from "./pos-admin-views.ts";
+import { ADMIN, eventActor, minuteOfDayText, pagePosActor, STAFF } from "./pos-admin-views.ts";
 import { html } from "./respond.ts";
 import type { Route } from "./router.ts";
 

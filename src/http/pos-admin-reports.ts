@@ -23,11 +23,11 @@ import {
 } from "../pos/index.ts";
 import { listAssetsSql, treasuryFigures } from "../wallet/index.ts";
 import { ReportsPage, SalesPage, type ReportData, type SaleListRow } from "../../ui/pages/pos-admin-reports.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { field, view, type Ctx, operationDeps } from "./context.ts";
 import { errorText, attempt } from "./messages.ts";
 import { statusForCode } from "./errors.ts";
 import { posSettingsPage } from "./pos-admin-closures.ts";
-import { ADMIN, eventActor, operationDeps, pagePosActor, STAFF } from "./pos-admin-views.ts";
+import { ADMIN, eventActor, pagePosActor, STAFF } from "./pos-admin-views.ts";
 import { html } from "./respond.ts";
 import type { Route } from "./router.ts";
 

@@ -4,7 +4,7 @@
  */
 import { fail, parseMoney } from "../kernel/index.ts";
 import type { PosActor } from "../pos/index.ts";
-import { field, type Ctx } from "./context.ts";
+import { type Ctx, field, operationDeps } from "./context.ts";
 
 export const ADMIN = { kind: "operator", roles: ["admin"] } as const;
 /** Managers and admins: closures, reports, prices and stock. */
@@ -26,10 +26,6 @@ export function pagePosActor(ctx: Ctx): PosActor {
     operatorName: session.operatorName,
     terminalId: null,
   };
-}
-
-export function operationDeps(ctx: Ctx) {
-  return { signer: ctx.deps.signer, newId: ctx.deps.newId, random: ctx.deps.random };
 }
 
 /** A checkbox: browsers send it only when ticked ("1" here, "on" by default). */

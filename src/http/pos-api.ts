@@ -5,6 +5,7 @@
  * first answer, refusals included, is stored with its effect and replayed byte for byte. Prices
  * never come from the till: the server prices every cart from the catalogue (docs/pos.md).
  */
+import { operationDeps } from "./context.ts";
 import type { Answer } from "../db/index.ts";
 import { findVenue } from "../federation/index.ts";
 import { fail, isAppError } from "../kernel/index.ts";
@@ -49,10 +50,6 @@ const TILL = { kind: "device", kinds: ["till"] } as const;
 
 function body(ctx: Ctx): Record<string, unknown> {
   return (ctx.jsonBody ?? {}) as Record<string, unknown>;
-}
-
-function operationDeps(ctx: Ctx) {
-  return { signer: ctx.deps.signer, newId: ctx.deps.newId, random: ctx.deps.random };
 }
 
 /** The seller: the till, and the operator whose session it sends (X-Session-Token), when it sends one. */

@@ -10,7 +10,7 @@ import { addCashMovement, cashFigures, closeCashSession, findPointOfSale, listPa
 import { listAssetsSql, refund, topUp } from "../wallet/index.ts";
 import { CashScreen, MoneyDone, RefundScreen, RefundWaiting, TopupScreen, TopupWaiting, type CashSessionView } from "../../ui/pages/till-money.tsx";
 import { formatEuros } from "../../ui/pages/wallet-common.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { type Ctx, field, operationDeps, view } from "./context.ts";
 import { errorText } from "./messages.ts";
 import type { Route } from "./router.ts";
 import {
@@ -33,10 +33,6 @@ import { parseEuros } from "./till-state.ts";
 import { runOnce } from "./wallet-api.ts";
 
 const TERMINAL = { kind: "terminal" } as const;
-
-function operationDeps(ctx: Ctx) {
-  return { signer: ctx.deps.signer, newId: ctx.deps.newId, random: ctx.deps.random };
-}
 
 /** The asset a till sells on cards: the first active euro-backed asset in cents (EUR on a new venue). */
 function topupAsset(ctx: Ctx) {

@@ -17,7 +17,7 @@ import {
   type Receipt,
 } from "../pos/index.ts";
 import { SaleScreen, SalesList, VoidScreen } from "../../ui/pages/till-receipt.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { type Ctx, field, operationDeps, view } from "./context.ts";
 import { errorText } from "./messages.ts";
 import { html } from "./respond.ts";
 import type { Route } from "./router.ts";
@@ -26,10 +26,6 @@ import { approval, approvers, refusalText, storedAnswer, tillAccess, tillActor, 
 import { runOnce } from "./wallet-api.ts";
 
 const TERMINAL = { kind: "terminal" } as const;
-
-function operationDeps(ctx: Ctx) {
-  return { signer: ctx.deps.signer, newId: ctx.deps.newId, random: ctx.deps.random };
-}
 
 function salesList(ctx: Ctx, till: Till, notice?: string): string {
   const sales = recentSalesOfTerminal(ctx.deps.writer.sqlite, till.terminal.id);

@@ -37,7 +37,7 @@ import type { Tx } from "../db/index.ts";
 import { CartScreen, Cart, DoneScreen, PayScreen, PosChoice, type CartView, type PayView, type TillCardView } from "../../ui/pages/till.tsx";
 import { PrinterChip, TillTapForm, type TapTarget } from "../../ui/pages/till-shell.tsx";
 import { formatEuros } from "../../ui/pages/wallet-common.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { type Ctx, field, operationDeps, view } from "./context.ts";
 import { errorText } from "./messages.ts";
 import { html, redirect } from "./respond.ts";
 import type { Route } from "./router.ts";
@@ -76,10 +76,6 @@ import { runOnce } from "./wallet-api.ts";
 const TERMINAL = { kind: "terminal" } as const;
 /** Banknotes offered as quick cash amounts, in cents. */
 const BANKNOTES = [500, 1000, 2000, 5000, 10000] as const;
-
-function operationDeps(ctx: Ctx) {
-  return { signer: ctx.deps.signer, newId: ctx.deps.newId, random: ctx.deps.random };
-}
 
 // Pricing the state.
 

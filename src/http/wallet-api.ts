@@ -3,6 +3,7 @@
  * Idempotency-Key; its first answer (refusals included) is stored with the effect and replayed
  * byte for byte. Amounts are JSON integers; a number sent as a string is amount_invalid.
  */
+import { operationDeps } from "./context.ts";
 import { answerOnce, IDEMPOTENCY_KEY_PATTERN, requestDigest, type Answer } from "../db/index.ts";
 import { AppError, fail, isAppError } from "../kernel/index.ts";
 import { memberByWallet, membershipOf } from "../membership/index.ts";
@@ -103,10 +104,6 @@ function once(ctx: Ctx, command: (tx: Tx, actor: Actor) => OperationResult): Pro
     status: 201,
     body: resultBody(command(tx, { scope: caller.scope, idempotencyKey: caller.idempotencyKey, role: caller.session?.role })),
   }));
-}
-
-function operationDeps(ctx: Ctx) {
-  return { signer: ctx.deps.signer, newId: ctx.deps.newId, random: ctx.deps.random };
 }
 
 function readCard(ctx: Ctx): Response {

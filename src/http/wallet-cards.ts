@@ -11,12 +11,12 @@ import { balancesOf, walletAccount } from "../ledger/index.ts";
 import { memberByWallet } from "../membership/index.ts";
 import { cardById, cardByUid, insertCard, listCards, normalizeCardUid, parseCardCsv, replaceLostCard, setCardState, walletBalances, type Card } from "../wallet/index.ts";
 import { CardSheetPage, CardsPage, type CardFormValues, type CardRow } from "../../ui/pages/wallet-cards.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { field, view, type Ctx, operationDeps } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt, errorText } from "./messages.ts";
 import { html, redirect } from "./respond.ts";
 import type { Route } from "./router.ts";
-import { ADMIN, assetLabels, eventActor, holderPath, holderUrl, ledgerActor, operationDeps, STAFF } from "./wallet-views.ts";
+import { ADMIN, assetLabels, eventActor, holderPath, holderUrl, ledgerActor, STAFF } from "./wallet-views.ts";
 
 interface PageOptions {
   readonly values?: CardFormValues;

@@ -8,12 +8,12 @@ import { fail, limits } from "../kernel/index.ts";
 import { findMember, insertMember, listMembers, memberByWallet, type Member } from "../membership/index.ts";
 import { cardsOfWallet, insertWallet, moveAllBalances, requireUsableCard, setCardWallet, walletBalances, type Card } from "../wallet/index.ts";
 import { MemberPage, MembersPage, type MemberValues } from "../../ui/pages/wallet-members.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { field, view, type Ctx, operationDeps } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
 import { html, redirect } from "./respond.ts";
 import type { Route } from "./router.ts";
-import { assetLabels, eventActor, holderPath, ledgerActor, operationDeps, STAFF } from "./wallet-views.ts";
+import { assetLabels, eventActor, holderPath, ledgerActor, STAFF } from "./wallet-views.ts";
 
 function membersPage(ctx: Ctx, options: { values?: MemberValues; error?: string; status?: number } = {}): Response {
   const query = (ctx.url.searchParams.get("q") ?? "").slice(0, limits.textFieldChars);

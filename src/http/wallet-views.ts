@@ -3,9 +3,9 @@
  * operation dependencies, assets as pages show them, and the holder page's address of a card.
  */
 import type { Sqlite } from "../db/index.ts";
-import { listAssetsSql, type Actor, type Card, type OperationDeps } from "../wallet/index.ts";
+import { listAssetsSql, type Actor, type Card } from "../wallet/index.ts";
 import type { AssetLabel } from "../../ui/pages/wallet-common.tsx";
-import type { Ctx } from "./context.ts";
+import { operationDeps, type Ctx } from "./context.ts";
 
 export const ADMIN = { kind: "operator", roles: ["admin"] } as const;
 export const STAFF = { kind: "operator", roles: ["admin", "manager"] } as const;
@@ -19,10 +19,6 @@ export function eventActor(ctx: Ctx): string {
 export function ledgerActor(ctx: Ctx): Actor {
   const session = ctx.session!;
   return { scope: `operator:${session.operatorId}`, idempotencyKey: ctx.deps.newId(), role: session.role };
-}
-
-export function operationDeps(ctx: Ctx): OperationDeps {
-  return { signer: ctx.deps.signer, newId: ctx.deps.newId, random: ctx.deps.random };
 }
 
 export function assetLabels(sqlite: Sqlite): AssetLabel[] {

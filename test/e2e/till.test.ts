@@ -24,10 +24,11 @@ import {
   VIEWPORTS,
   type RunningBox,
   type ViewportName,
+  horizontalOverflowPx,
+  smallTargets,
 } from "../helpers/browser.ts";
 import { CARD_A, CARD_B, CARD_C, CASHIER, DOOR, journal, MANAGER, setUpTillVenue, type TillVenue } from "../helpers/till.ts";
 
-const MIN_TARGET_PX = 44;
 /** A journey step drives a browser and a box: seconds, not the unit tests' default 5 s. */
 setDefaultTimeout(30_000);
 /** Set E2E_SCREENSHOTS to a folder to keep a picture of every till screen checked. */
@@ -41,26 +42,6 @@ function eur(text: string): string {
 /** An element's text with no-break spaces as plain ones, to compare with readable strings. */
 async function textOf(target: Page, selector: string): Promise<string> {
   return ((await target.locator(selector).textContent()) ?? "").replace(/[\u00a0\u202f]/g, " ");
-}
-
-function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate((minPx) => {
-    const selector = "a[href], button, input:not([type=hidden]), select, textarea, summary, label:has(input[type=radio]), label:has(input[type=checkbox])";
-    const small: string[] = [];
-    for (const element of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
-      if (getComputedStyle(element).visibility === "hidden" || element.getClientRects().length === 0) continue;
-      if (element instanceof HTMLInputElement && (element.type === "radio" || element.type === "checkbox") && element.closest("label")) continue;
-      const box = element.getBoundingClientRect();
-      if (box.right + window.scrollX <= 0 || box.bottom + window.scrollY <= 0) continue;
-      if (box.width >= minPx && box.height >= minPx) continue;
-      small.push(`${element.tagName.toLowerCase()}#${element.id} "${(element.textContent ?? "").trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
-    }
-    return small;
-  }, MIN_TARGET_PX);
-}
-
-function horizontalOverflowPx(page: Page, deviceWidthPx: number): Promise<number> {
-  return page.evaluate((deviceWidth) => Math.max(0, (document.scrollingElement?.scrollWidth ?? 0) - Math.min(window.innerWidth, deviceWidth)), deviceWidthPx);
 }
 
 describe.skipIf(browserTestsSkipped())("the till, a whole evening in Chromium", () => {
@@ -122,7 +103,7 @@ describe.skipIf(browserTestsSkipped())("the till, a whole evening in Chromium", 
     expect(target.viewportSize()).toEqual(VIEWPORTS[viewport]);
     const violations = describeViolations(await axeViolations(target, axe));
     expect({ page: label, viewport, violations }).toEqual({ page: label, viewport, violations: [] });
-    expect({ page: label, viewport, small: await smallTargets(target) }).toEqual({ page: label, viewport, small: [] });
+    expect({ page: label, viewport, small: await smallTargets(target, { summary: true }) }).toEqual({ page: label, viewport, small: [] });
     if (viewport === "phone") expect({ page: label, overflowPx: await horizontalOverflowPx(target, VIEWPORTS.phone.width) }).toEqual({ page: label, overflowPx: 0 });
     if (SCREENSHOTS) await target.screenshot({ path: join(SCREENSHOTS, `e2e-till-${label.replace(/\W+/g, "-")}-${viewport}.png`), fullPage: true });
   }

@@ -20,38 +20,18 @@ import {
   VIEWPORTS,
   type RunningBox,
   type ViewportName,
+  horizontalOverflowPx,
+  smallTargets,
 } from "../helpers/browser.ts";
 
 // Browsers and boxes start slower on a loaded machine: hooks and tests get a minute, not 5 s.
 setDefaultTimeout(60_000);
 
-const MIN_TARGET_PX = 44;
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery" } as const;
 const VIEWPORT_NAMES: readonly ViewportName[] = ["tablet", "phone"];
 const UID = "04A1B2C3";
 /** Set E2E_SCREENSHOTS to a folder to keep a picture of every page checked (e2e-wallet-PAGE-VIEWPORT.png). */
 const SCREENSHOTS = process.env.E2E_SCREENSHOTS;
-
-/** Visible controls under 44x44 CSS px (the same measure as ui-quality.test.ts). */
-function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate((minPx) => {
-    const selector = "a[href], button, input:not([type=hidden]), select, textarea, label:has(input[type=radio]), label:has(input[type=checkbox])";
-    const small: string[] = [];
-    for (const element of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
-      if (getComputedStyle(element).visibility === "hidden" || element.getClientRects().length === 0) continue;
-      if (element instanceof HTMLInputElement && (element.type === "radio" || element.type === "checkbox") && element.closest("label")) continue;
-      const box = element.getBoundingClientRect();
-      if (box.right + window.scrollX <= 0 || box.bottom + window.scrollY <= 0) continue;
-      if (box.width >= minPx && box.height >= minPx) continue;
-      small.push(`${element.tagName.toLowerCase()} "${(element.textContent ?? "").trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
-    }
-    return small;
-  }, MIN_TARGET_PX);
-}
-
-function horizontalOverflowPx(page: Page, deviceWidthPx: number): Promise<number> {
-  return page.evaluate((deviceWidth) => Math.max(0, (document.scrollingElement?.scrollWidth ?? 0) - Math.min(window.innerWidth, deviceWidth)), deviceWidthPx);
-}
 
 describe.skipIf(browserTestsSkipped())("wallet pages on touch tablet and phone", () => {
   let box: RunningBox;

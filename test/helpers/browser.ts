@@ -271,3 +271,34 @@ export async function axeViolations(page: Page, source: string, disabledRules: r
 export function describeViolations(violations: readonly AxeViolation[]): string[] {
   return violations.flatMap((violation) => violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${violation.help} at ${node.target.join(" ")}`));
 }
+
+/** The smallest touch target the pages must offer, in CSS px. */
+export const MIN_TARGET_PX = 44;
+
+/**
+ * Visible controls under 44x44 CSS px (a radio or checkbox counts by its label). `summary` joins
+ * the list for pages that use <details>.
+ */
+export function smallTargets(page: Page, options: { readonly summary?: boolean } = {}): Promise<string[]> {
+  return page.evaluate(
+    ([minPx, summary]) => {
+      const selector = `a[href], button, input:not([type=hidden]), select, textarea${summary ? ", summary" : ""}, label:has(input[type=radio]), label:has(input[type=checkbox])`;
+      const small: string[] = [];
+      for (const element of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
+        if (getComputedStyle(element).visibility === "hidden" || element.getClientRects().length === 0) continue;
+        if (element instanceof HTMLInputElement && (element.type === "radio" || element.type === "checkbox") && element.closest("label")) continue;
+        const box = element.getBoundingClientRect();
+        if (box.right + window.scrollX <= 0 || box.bottom + window.scrollY <= 0) continue;
+        if (box.width >= minPx && box.height >= minPx) continue;
+        small.push(`${element.tagName.toLowerCase()}#${element.id} "${(element.textContent ?? "").trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
+      }
+      return small;
+    },
+    [MIN_TARGET_PX, options.summary ?? false] as const,
+  );
+}
+
+/** How far a page scrolls sideways past the device's width (0 when it does not). */
+export function horizontalOverflowPx(page: Page, deviceWidthPx: number): Promise<number> {
+  return page.evaluate((deviceWidth) => Math.max(0, (document.scrollingElement?.scrollWidth ?? 0) - Math.min(window.innerWidth, deviceWidth)), deviceWidthPx);
+}
