@@ -104,8 +104,8 @@ export function performCheckin(tx: Tx, deps: { readonly newId: IdFactory; readon
   const verdict = judge(tx.sqlite, deps.venuePublicKey, input.qr, eventId, input.nowMs);
   const row: CheckinRow = { id: deps.newId(), ticketId: verdict.ticketId, device: input.terminalId, result: verdict.code === null ? "admitted" : "refused", code: verdict.code, atMs: input.nowMs };
   tx.sqlite
-    .query("INSERT INTO checkins (id, ticket_id, nonce, device, result, code, at_ms, list) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-    .run(row.id, row.ticketId, input.nonce, row.device, row.result, row.code, row.atMs, eventId);
+    .query("INSERT INTO checkins (id, ticket_id, nonce, device, result, code, at_ms, list, entry_no) VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT event_id FROM tickets WHERE id = ?), ?)")
+    .run(row.id, row.ticketId, input.nonce, row.device, row.result, row.code, row.atMs, row.ticketId, row.result === "admitted" ? 1 : null);
   return outcomeOf(tx.sqlite, row, false);
 }
 

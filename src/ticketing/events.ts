@@ -127,6 +127,8 @@ export function createEvent(tx: Tx, deps: EventDeps, input: EventInput): Tickete
     )
     .run(id, clean.title, clean.description, clean.imageUrl, clean.startsAtMs, clean.endsAtMs, clean.doorsAtMs, clean.capacity, JSON.stringify(clean.tags), clean.visibility, nowMs, nowMs);
   createEventKey(tx, deps.signer, { eventId: id, validFromMs: nowMs, endsAtMs: clean.endsAtMs });
+  // Every event has a default check-in list, with the event's own id: "the main entrance".
+  tx.sqlite.query("INSERT INTO checkin_lists (id, event_id, name, created_at_ms) VALUES (?, ?, 'Entrée', ?)").run(id, id, nowMs);
   return findEvent(tx.sqlite, id)!;
 }
 

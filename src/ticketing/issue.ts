@@ -80,11 +80,14 @@ export function saveProduct(tx: Tx, deps: { readonly newId: IdFactory }, input: 
     tx.sqlite
       .query("INSERT INTO ticket_products (id, event_id, name, price_minor, quota, active, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .run(id, input.eventId, name, input.priceMinor, input.quota, active ? 1 : 0, tx.stamp().atMs);
+    // Its first price, "full", carries the product's id (as the migration gave older products).
+    tx.sqlite.query("INSERT INTO ticket_prices (id, product_id, label, kind, amount_minor) VALUES (?, ?, 'Plein tarif', 'full', ?)").run(id, id, input.priceMinor);
     return findProduct(tx.sqlite, id)!;
   }
   const before = findProduct(tx.sqlite, input.id);
   if (!before || before.eventId !== input.eventId) fail("product_unknown", "no such product");
   tx.sqlite.query("UPDATE ticket_products SET name = ?, price_minor = ?, quota = ?, active = ? WHERE id = ?").run(name, input.priceMinor, input.quota, active ? 1 : 0, input.id);
+  tx.sqlite.query("UPDATE ticket_prices SET amount_minor = ? WHERE id = ?").run(input.priceMinor, input.id);
   return findProduct(tx.sqlite, input.id)!;
 }
 
