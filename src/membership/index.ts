@@ -10,3 +10,18 @@ export {
   type Membership,
   type MembershipStatus,
 } from "./memberships.ts";
+export {
+  checkMembershipProductInput,
+  findMembershipProduct,
+  grantMembershipProduct,
+  listMembershipProducts,
+  MEMBERSHIP_DURATIONS,
+  MEMBERSHIP_PRODUCTS_MAX,
+  membershipWindowFor,
+  saveMembershipProduct,
+  type GrantProductInput,
+  type MembershipDuration,
+  type MembershipProduct,
+  type MembershipProductInput,
+  type MembershipWindow,
+} from "./products.ts";

@@ -17,6 +17,9 @@ export interface Membership {
   readonly validFromMs: number;
   readonly validUntilMs: number;
   readonly saleNumber: number | null;
+  /** The membership product and the ticketing order that granted it, if any. */
+  readonly productId: string | null;
+  readonly orderId: string | null;
   readonly createdAtMs: number;
 }
 
@@ -32,10 +35,12 @@ export interface GrantInput {
   readonly validFromMs: number;
   readonly validUntilMs: number;
   readonly saleNumber?: number | null | undefined;
+  readonly productId?: string | null | undefined;
+  readonly orderId?: string | null | undefined;
 }
 
 const COLUMNS = `id, member_id AS memberId, label, valid_from_ms AS validFromMs, valid_until_ms AS validUntilMs, sale_number AS saleNumber,
-  created_at_ms AS createdAtMs`;
+  product_id AS productId, order_id AS orderId, created_at_ms AS createdAtMs`;
 
 function latestMembership(sqlite: Sqlite, memberId: string): Membership | undefined {
   return (
@@ -58,11 +63,23 @@ export function grantMembership(tx: Tx, newId: IdFactory, input: GrantInput): Me
     validFromMs: input.validFromMs,
     validUntilMs: input.validUntilMs,
     saleNumber: input.saleNumber ?? null,
+    productId: input.productId ?? null,
+    orderId: input.orderId ?? null,
     createdAtMs: tx.stamp().atMs,
   };
   tx.sqlite
-    .query("INSERT INTO memberships (id, member_id, label, valid_from_ms, valid_until_ms, sale_number, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")
-    .run(membership.id, membership.memberId, membership.label, membership.validFromMs, membership.validUntilMs, membership.saleNumber, membership.createdAtMs);
+    .query("INSERT INTO memberships (id, member_id, label, valid_from_ms, valid_until_ms, sale_number, product_id, order_id, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    .run(
+      membership.id,
+      membership.memberId,
+      membership.label,
+      membership.validFromMs,
+      membership.validUntilMs,
+      membership.saleNumber,
+      membership.productId,
+      membership.orderId,
+      membership.createdAtMs,
+    );
   return membership;
 }
 
