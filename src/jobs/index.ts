@@ -2,7 +2,8 @@
  * jobs: croner schedules that call room services with the injected clock. Today: purge expired
  * sessions every hour, stored idempotent answers past 30 days every night; and the print worker
  * (print-worker.ts), which sends the print queue with retry; the automatic closures at the end of each
- * business day (closures.ts). Demurrage joins later.
+ * business day (closures.ts); the mail sender (mail-sender.ts), which sends the e-mail outbox through
+ * SMTP every 10 seconds. Demurrage joins later.
  */
 import { Cron } from "croner";
 import { purgeExpiredSessions } from "../auth/index.ts";
@@ -11,8 +12,11 @@ import type { Clock, Logger } from "../kernel/index.ts";
 import type { OperationDeps } from "../wallet/index.ts";
 import { runClosureJob, scheduleClosures } from "./closures.ts";
 import { PrintWorker, type PrintWorkerOptions } from "./print-worker.ts";
+import { MAIL_SENDER_CRON, MailSender, type MailSenderOptions } from "./mail-sender.ts";
 
 export { businessDayTurned, closureCronPattern, runClosureJob, scheduleClosures, type ClosureJobDeps } from "./closures.ts";
+export { MAIL_SENDER_CRON, MailSender, messageIdOf, type MailOutcome, type MailSenderDeps, type MailSenderOptions } from "./mail-sender.ts";
+export { SMTP_TIMEOUTS, smtpTransport, type MailAttachment, type MailMessage, type SmtpPort, type SmtpTimeouts } from "./smtp.ts";
 export { PrintWorker, startPrintWorker, type PrintWorkerDeps, type PrintWorkerOptions, type SendOutcome } from "./print-worker.ts";
 
 export interface JobDeps {
@@ -24,6 +28,8 @@ export interface JobDeps {
   readonly printing?: PrintWorkerOptions;
   /** Signs the automatic closures (the venue key); without it no closure is scheduled. */
   readonly closing?: OperationDeps;
+  /** The SMTP port and retry timings of the mail sender (tests inject them). */
+  readonly mailing?: MailSenderOptions;
 }
 
 export interface Jobs {
@@ -31,6 +37,8 @@ export interface Jobs {
   runAll(): Promise<void>;
   /** Sends the print queue; started with the jobs unless paused. */
   readonly printWorker: PrintWorker;
+  /** Sends the e-mail outbox every 10 seconds while SMTP is configured. */
+  readonly mailSender: MailSender;
   stop(): void;
 }
 
@@ -51,6 +59,12 @@ export function startJobs(deps: JobDeps, options: { paused?: boolean } = {}): Jo
     // A box that was off when a business day ended closes it now.
     if (!options.paused) void runClosureJob({ writer: deps.writer, logger: deps.logger, closing }).catch((error: unknown) => deps.logger.log("error", "automatic closure failed", { error: String(error) }));
   }
+  const mailSender = new MailSender(deps, deps.mailing);
+  crons.push(
+    new Cron(MAIL_SENDER_CRON, schedule, async () => {
+      await mailSender.tick().catch((error: unknown) => deps.logger.log("error", "mail sender pass failed", { error: String(error) }));
+    }),
+  );
   const printWorker = new PrintWorker(deps, deps.printing);
   if (!options.paused) printWorker.start();
   return {
@@ -59,10 +73,12 @@ export function startJobs(deps: JobDeps, options: { paused?: boolean } = {}): Jo
       await purgeAnswers();
     },
     printWorker,
+    mailSender,
     stop() {
       for (const cron of crons) cron.stop();
       // Sends in flight finish on their own (bounded by their timeouts); one cut short prints again as DUPLICATA.
       void printWorker.stop();
+      void mailSender.stop();
     },
   };
 }
