@@ -25,3 +25,34 @@ export {
   type MembershipProductInput,
   type MembershipWindow,
 } from "./products.ts";
+export {
+  checkFieldValue,
+  checkFieldValues,
+  findMemberField,
+  listMemberFields,
+  MEMBER_FIELD_KINDS,
+  MEMBER_FIELD_LIMITS,
+  memberFieldValues,
+  saveMemberField,
+  setMemberFieldValues,
+  type MemberField,
+  type MemberFieldInput,
+  type MemberFieldKind,
+} from "./fields.ts";
+export {
+  eraseMember,
+  exportMemberRecord,
+  findRegisterMember,
+  MEMBER_NOTES_CHARS,
+  memberPseudonym,
+  pseudonymCode,
+  searchMembers,
+  updateMember,
+  type Erasure,
+  type MemberExport,
+  type MemberRow,
+  type MemberSearch,
+  type MemberUpdate,
+  type RegisterMember,
+} from "./register.ts";
+export { memberIdOfLinkToken, memberLinkToken } from "./link.ts";
