@@ -10,6 +10,8 @@ import sseExtensionPath from "htmx-ext-sse/dist/sse.min.js" with { type: "file" 
 import tapsJsPath from "../../ui/static/taps.js" with { type: "file" };
 import tillJsPath from "../../ui/static/till.js" with { type: "file" };
 import doorJsPath from "../../ui/static/door.js" with { type: "file" };
+import doorCameraJsPath from "../../ui/static/door-camera.js" with { type: "file" };
+import jsqrPath from "jsqr/dist/jsQR.js" with { type: "file" };
 
 export interface Asset {
   readonly path: string;
@@ -27,6 +29,10 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "till.js": { path: tillJsPath, contentType: "text/javascript; charset=utf-8" },
   // The door page's scanner input (keyboard-wedge QR scanners) and its per-scan nonces.
   "door.js": { path: doorJsPath, contentType: "text/javascript; charset=utf-8" },
+  // The door page's camera scanner, and jsQR (1.4.0, Apache-2.0), the QR decoder it loads when
+  // the browser has no BarcodeDetector for QR codes (desktop Chrome on Linux, Safari, Firefox).
+  "door-camera.js": { path: doorCameraJsPath, contentType: "text/javascript; charset=utf-8" },
+  "jsqr.js": { path: jsqrPath, contentType: "text/javascript; charset=utf-8" },
 };
 
 export function assetResponse(name: string): Response | undefined {

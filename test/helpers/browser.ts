@@ -45,8 +45,9 @@ export function browserTestsSkipped(): boolean {
   return true;
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+/** `args` are added to the usual flags (a fake camera: `--use-fake-device-for-media-stream` ...). */
+export function launchBrowser(options: { readonly args?: readonly string[] } = {}): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(options.args ?? [])] });
 }
 
 export const TABLET = { width: 600, height: 1024 } as const;

@@ -2,6 +2,7 @@
 import type { MessageKey } from "./fr.ts";
 import { tillEn } from "./till-en.ts";
 import { ticketingEn } from "./ticketing-en.ts";
+import { doorCameraEn } from "./door-camera-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -665,4 +666,6 @@ export const en: Record<MessageKey, string> = {
   ...tillEn,
   // Ticketing's texts live in ticketing-en.ts.
   ...ticketingEn,
+  // The door page's camera scanner lives in door-camera-*.ts.
+  ...doorCameraEn,
 };

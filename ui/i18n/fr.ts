@@ -5,6 +5,7 @@
  */
 import { tillFr } from "./till-fr.ts";
 import { ticketingFr } from "./ticketing-fr.ts";
+import { doorCameraFr } from "./door-camera-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -669,6 +670,8 @@ export const fr = {
   ...tillFr,
   // Ticketing's texts live in ticketing-fr.ts.
   ...ticketingFr,
+  // The door page's camera scanner lives in door-camera-*.ts.
+  ...doorCameraFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

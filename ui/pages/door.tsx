@@ -4,6 +4,7 @@
  * of each scan as a full-screen green or red panel, and the event's counters. User text is `safe`.
  */
 import { Layout } from "../layout.tsx";
+import { DoorCamera } from "./door-camera.tsx";
 import type { MessageKey } from "../i18n/index.ts";
 import { formatTime, type View } from "../view.ts";
 
@@ -115,11 +116,12 @@ export function DoorSearchResults({ view, eventId, tickets, query }: { view: Vie
   );
 }
 
-export function DoorPage({ view, events, eventId, counts }: { view: View; events: readonly DoorEventOption[]; eventId: string | undefined; counts: DoorCounts | undefined }) {
+export function DoorPage({ view, events, eventId, counts, httpsUrl }: { view: View; events: readonly DoorEventOption[]; eventId: string | undefined; counts: DoorCounts | undefined; httpsUrl?: string | undefined }) {
   const { t } = view;
   return (
     <Layout view={view} title={t("door.title")}>
       <script src="/assets/door.js" defer></script>
+      <script src="/assets/door-camera.js" defer></script>
       <form method="get" action="/door" class="door-event">
         <label for="door-event">{t("door.event")}</label>
         <select id="door-event" name="event">
@@ -147,6 +149,7 @@ export function DoorPage({ view, events, eventId, counts }: { view: View; events
               {t("door.scan")}
             </button>
           </form>
+          <DoorCamera view={view} httpsUrl={httpsUrl} />
           <form hx-get="/door/search" hx-target="#door-search-results" hx-swap="outerHTML" class="door-search" role="search">
             <input type="hidden" name="event" value={eventId} />
             <label for="door-search">{t("door.search_label")}</label>

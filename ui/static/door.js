@@ -50,6 +50,17 @@
     else form.dispatchEvent(new Event("submit", { cancelable: true, bubbles: true }));
   }
 
+  // The camera scanner (door-camera.js) hands each decoded text here: the same form, nonce and
+  // answer panel as a scanner's Enter. False when the page has no scan form (no event).
+  window.tiboxDoor = {
+    scan: function (text) {
+      if (!form || !input || typeof text !== "string" || text.trim() === "") return false;
+      input.value = text.trim();
+      submitScan();
+      return true;
+    },
+  };
+
   window.addEventListener(
     "keydown",
     function (event) {

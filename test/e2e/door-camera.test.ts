@@ -1,0 +1,149 @@
+// Proves the door page's camera scanner in Chromium against a `tibox serve` child: a ticket's QR
+// code, drawn into a Y4M video that Chromium's fake capture device plays as the camera, is decoded
+// (by the embedded jsQR where Chromium has no BarcodeDetector, as on Linux) and sent through the
+// door form: the green panel with the holder's name and one admitted check-in in the database;
+// the ticket still in view is not sent again within the 3 s debounce, then is sent once more with
+// a new nonce and gets the red already_redeemed panel. The camera then stops (its track ended).
+// On a plain HTTP address that is not the box itself (not a secure context), the camera button
+// explains instead of asking for the camera.
+import { Database } from "bun:sqlite";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { openBox } from "../../src/app.ts";
+import { createEvent, issueTicket, saveProduct } from "../../src/ticketing/index.ts";
+import { fr } from "../../ui/i18n/fr.ts";
+import { setUp } from "../helpers/box.ts";
+import { browserTestsSkipped, launchBrowser, phoneContext, removeFolder, smallTargets, startBox, tempFolder, type RunningBox } from "../helpers/browser.ts";
+import { writeQrVideo } from "../helpers/qr-video.ts";
+
+setDefaultTimeout(90_000);
+
+const PIN = "8642";
+const HOLDER = "Grace Hopper";
+/** door-camera.js's DEBOUNCE_MS; the box stamps both scans, so their gap is measured there. */
+const DEBOUNCE_MS = 3_000;
+/** A name Chromium resolves to 127.0.0.1 (--host-resolver-rules): plain HTTP, not a secure context. */
+const LAN_NAME = "tibox-door.test";
+
+interface CheckinRow {
+  readonly result: string;
+  readonly code: string | null;
+  readonly nonce: string;
+  readonly at_ms: number;
+  readonly ticket_id: string | null;
+}
+
+describe.skipIf(browserTestsSkipped())("the door page's camera, in Chromium with a fake camera", () => {
+  let box: RunningBox;
+  let browser: Browser;
+  let doorToken = "";
+  let ticketId = "";
+  const folder = tempFolder("tibox-door-camera-e2e-");
+  const video = join(folder, "ticket.y4m");
+
+  beforeAll(async () => {
+    const made = openBox({ dataDir: folder });
+    await setUp(made);
+    doorToken = made.auth.addTerminalSync("test", "door", "Entrée").token;
+    await made.auth.createOperator("test", { name: "Dom", role: "door", pin: PIN });
+    const nowMs = Date.now();
+    let qr = "";
+    made.writer.transact((tx) => {
+      const event = createEvent(tx, { signer: made.signer, newId: made.deps.newId }, { title: "Concert", description: "", imageUrl: null, startsAtMs: nowMs + 600_000, endsAtMs: nowMs + 4 * 3_600_000, doorsAtMs: nowMs, capacity: null, tags: [], visibility: "public" });
+      const product = saveProduct(tx, { newId: made.deps.newId }, { eventId: event.id, name: "Plein tarif", priceMinor: 1000, quota: null });
+      const ticket = issueTicket(tx, { newId: made.deps.newId }, { productId: product.id, holderName: HOLDER });
+      qr = ticket.qr;
+      ticketId = ticket.id;
+    });
+    made.close();
+    const drawn = writeQrVideo(video, qr);
+    expect(drawn.modulePx).toBeGreaterThanOrEqual(6);
+    [box, browser] = await Promise.all([
+      startBox({ dataDir: folder }),
+      launchBrowser({ args: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`, `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`] }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    expect(await box?.stop()).toBe(0);
+    removeFolder(folder);
+  });
+
+  function checkins(): CheckinRow[] {
+    const db = new Database(join(folder, "tibox.db"), { readonly: true });
+    try {
+      return db.query<CheckinRow, []>("SELECT result, code, nonce, at_ms, ticket_id FROM checkins ORDER BY at_ms, rowid").all();
+    } finally {
+      db.close();
+    }
+  }
+
+  /** A phone paired as the door, the volunteer unlocked, on the door page of `origin`. */
+  async function doorPage(origin: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await phoneContext(browser, { baseURL: origin });
+    await context.addCookies([{ name: "tibox_terminal", value: doorToken, url: origin }]);
+    const page = await context.newPage();
+    await page.goto("/terminal?next=/door");
+    await page.fill("#pin", PIN);
+    await Promise.all([page.waitForURL(/\/door/), page.click(`button:has-text("${fr["terminal.unlock"]}")`)]);
+    await page.waitForSelector("#door-camera-toggle");
+    return { context, page };
+  }
+
+  test("the ticket in front of the camera: green with the holder, one admission; still in view after the debounce: red already_redeemed", async () => {
+    const { context, page } = await doorPage(box.url);
+    expect(await smallTargets(page)).toEqual([]);
+    expect(await page.textContent("#door-camera-toggle")).toBe(fr["door.camera.start"]);
+    const hasDetector = await page.evaluate(() => "BarcodeDetector" in window);
+
+    await page.click("#door-camera-toggle");
+    const green = page.locator('[data-testid="door-panel"][data-result="admitted"]');
+    await green.waitFor({ timeout: 30_000 });
+    expect(await green.textContent()).toContain(HOLDER);
+    // Chromium on Linux has no BarcodeDetector: the embedded jsQR decoded the frames.
+    expect(await page.getAttribute("#door-camera", "data-decoder")).toBe(hasDetector ? "native" : "jsqr");
+    expect(await page.getAttribute("#door-camera-toggle", "aria-pressed")).toBe("true");
+    const first = checkins();
+    expect(first.map((row) => [row.result, row.ticket_id])).toEqual([["admitted", ticketId]]);
+
+    const red = page.locator('[data-testid="door-panel"][data-result="refused"]');
+    await red.waitFor({ timeout: 30_000 });
+    expect(await red.locator(".door-reason").getAttribute("data-code")).toBe("already_redeemed");
+    expect(await red.textContent()).toContain("Entrée");
+    const rows = checkins();
+    expect(rows.map((row) => [row.result, row.code])).toEqual([
+      ["admitted", null],
+      ["refused", "already_redeemed"],
+    ]);
+    // A new scan, not a retry: its own nonce, and not before the debounce had passed.
+    expect(rows[1]!.nonce).not.toBe(rows[0]!.nonce);
+    expect(rows[1]!.at_ms - rows[0]!.at_ms).toBeGreaterThanOrEqual(DEBOUNCE_MS - 100);
+
+    // "Next" closes the panel; the button stops the camera and ends its track.
+    await page.click("[data-door-next]");
+    await page.click("#door-camera-toggle");
+    expect(await page.getAttribute("#door-camera", "data-state")).toBe("off");
+    expect(await page.evaluate(() => (document.getElementById("door-camera-video") as HTMLVideoElement).srcObject)).toBeNull();
+    expect(await page.isHidden("#door-camera-view")).toBe(true);
+    const settled = checkins().length;
+    await page.waitForTimeout(DEBOUNCE_MS + 500);
+    expect(checkins().length).toBe(settled);
+    await context.close();
+  });
+
+  test("on a plain HTTP address of the LAN the camera button says to use HTTPS instead of asking for the camera", async () => {
+    const origin = box.url.replace("127.0.0.1", LAN_NAME);
+    const { context, page } = await doorPage(origin);
+    expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
+    await page.click("#door-camera-toggle");
+    expect(await page.getAttribute("#door-camera", "data-state")).toBe("insecure");
+    expect(await page.isVisible("#door-camera-insecure")).toBe(true);
+    // This test box runs without HTTPS (--https-port 0): the notice says so instead of a link.
+    const notice = (await page.textContent("#door-camera-insecure")) ?? "";
+    expect(notice).toContain(fr["door.camera.insecure_off"]);
+    expect(await page.isHidden("#door-camera-view")).toBe(true);
+    await context.close();
+  });
+});
