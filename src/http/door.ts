@@ -12,6 +12,7 @@ import { checkinCounts, findEvent, findTicket, listUpcomingEvents, performChecki
 import { DoorCounters, DoorPage, DoorPanel, DoorSearchResults, REFUSAL_KEYS, type DoorAnswer } from "../../ui/pages/door.tsx";
 import { formatTime } from "../../ui/view.ts";
 import { field, view, type Ctx } from "./context.ts";
+import { checkinJson } from "./checkins.ts";
 import { errorText } from "./messages.ts";
 import { html, redirect } from "./respond.ts";
 import { refuse, type Route } from "./router.ts";
@@ -26,7 +27,7 @@ interface Door {
 }
 
 /** The door this request comes from, or the answer instead: as the till's rules, with the door's kinds and roles. */
-function doorAccess(ctx: Ctx): Door | Response {
+export function doorAccess(ctx: Ctx): Door | Response {
   const terminal = ctx.terminal;
   if (!terminal) return refuse(ctx, "unauthorized", ctx.t("terminal.not_paired"), 401);
   if (terminal.kind !== "door" && terminal.kind !== "till") return refuse(ctx, "forbidden", ctx.t("door.not_a_door"));
@@ -79,6 +80,8 @@ function answerOf(ctx: Ctx, outcome: CheckinOutcome): DoorAnswer {
 async function doorCheckin(ctx: Ctx): Promise<Response> {
   const door = doorAccess(ctx);
   if (door instanceof Response) return door;
+  // The offline page uploads its queued scans as JSON and gets the device API's answer.
+  if (ctx.jsonBody !== undefined) return checkinJson(ctx, door.terminal.id);
   const { deps } = ctx;
   const eventId = field(ctx, "event_id") || undefined;
   const ticketId = field(ctx, "ticket_id");

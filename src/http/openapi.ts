@@ -3,6 +3,7 @@
  * the routes (docs/api.md says the same in prose); test/http/openapi.test.ts checks that every
  * /api route of the app is described and nothing else.
  */
+import { doorPaths } from "./openapi-door.ts";
 import { posPaths } from "./openapi-pos.ts";
 import { tapPaths } from "./openapi-taps.ts";
 import type { Route } from "./router.ts";
@@ -123,42 +124,7 @@ export function openApiDocument(version: string, routes: readonly Route[]) {
         responses: { "201": operation, ...refusals },
       },
     },
-    "/api/v1/checkins": {
-      post: {
-        summary: "Check a ticket in at the door (doors and tills), exactly once per nonce: a retry with the same nonce gets the first answer",
-        requestBody: json({
-          type: "object",
-          required: ["qr", "nonce"],
-          properties: {
-            qr: { type: "string", description: "the scanned text (200 characters of base32)" },
-            nonce: { type: "string", pattern: "^[A-Za-z0-9._:-]{8,128}$", description: "new for every scan" },
-            event_id: { type: "string", description: "the event this door admits to; a ticket for another is wrong_event" },
-          },
-        }),
-        responses: {
-          "200": {
-            description: "Admitted",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  required: ["result", "ticket", "checked_in_at_ms"],
-                  properties: {
-                    result: { const: "admitted" },
-                    ticket: { type: "object", properties: { id: { type: "string" }, product: { type: "string" }, holder: { type: "string" } } },
-                    checked_in_at_ms: { type: "integer" },
-                  },
-                },
-              },
-            },
-          },
-          "400": errorResponse("invalid_signature, qr_invalid, nonce_invalid, event_id_invalid, malformed_json"),
-          "401": errorResponse("unauthorized"),
-          "403": errorResponse("forbidden (a reader terminal)"),
-          "409": errorResponse("already_redeemed (with redeemed_at_ms and door), revoked, wrong_event, not_yet_valid, expired; with ticket_id"),
-        },
-      },
-    },
+    ...doorPaths,
     ...tapPaths,
     ...posPaths,
   };

@@ -59,7 +59,7 @@ describe("tickets and check-ins", () => {
     const admitted = await scan({ qr: ticket.qr, nonce: first, event_id: eventId });
     expect(admitted.status).toBe(200);
     const body = await admitted.text();
-    expect(JSON.parse(body)).toEqual({ result: "admitted", ticket: { id: ticket.id, product: "Plein tarif", holder: "Ada Lovelace" }, checked_in_at_ms: NOW });
+    expect(JSON.parse(body)).toEqual({ result: "admitted", ticket: { id: ticket.id, product: "Plein tarif", holder: "Ada Lovelace" }, checked_in_at_ms: NOW, entry_no: 1, list: eventId, direction: "entry", forced: false });
     clock.advance(60_000);
     const again = await scan({ qr: ticket.qr, nonce: first, event_id: eventId });
     expect(again.status).toBe(200);
