@@ -5,8 +5,10 @@
  *   line_items[i][price_data] per line in EUR cents, mode=payment, client_reference_id and
  *   metadata[order_id] = the order id, expires_at, the return addresses, and the header
  *   `Idempotency-Key: <order id>` so that a retry never opens a second session for one order.
- *   Stripe takes expires_at only between 30 minutes and 24 hours ahead: a shorter hold is raised to
- *   31 minutes there, and the hold job closes the session (expireCheckout) when our hold ends.
+ *   Stripe takes expires_at only between 30 minutes and 24 hours ahead, so the session is set to
+ *   end 31 minutes after our hold (a value that depends on the hold alone: a retried request carries
+ *   the same parameters, as an idempotency key requires), and the hold job closes the session
+ *   (expireCheckout) as soon as our hold ends. A payment that still slips in is recorded for a refund.
  * - parseWebhook checks the `Stripe-Signature` header as Stripe documents it: `t=<unix seconds>`
  *   and one or more `v1=<hex>` (other schemes ignored), where v1 is HMAC-SHA256 of
  *   `${t}.${rawBody}` under the endpoint's signing secret; any v1 may match (secret rotation);
@@ -20,10 +22,10 @@ import { checkCheckoutRequest, hmacSha256Hex, PAYMENT_LIMITS, sameHexDigest, typ
 
 export const STRIPE_API_BASE = "https://api.stripe.com";
 
-/** Stripe refuses a session expiring sooner than 30 minutes after its creation; a minute of margin. */
-export const STRIPE_MIN_SESSION_MS = 31 * 60_000;
-/** ... or later than 24 hours. */
-export const STRIPE_MAX_SESSION_MS = 24 * 3_600_000 - 60_000;
+/** Stripe refuses a session expiring sooner than 30 minutes after its creation: ours ends this long after the hold. */
+export const STRIPE_SESSION_AFTER_HOLD_MS = 31 * 60_000;
+/** ... or later than 24 hours after it. */
+export const STRIPE_MAX_SESSION_MS = 24 * 3_600_000;
 
 export interface StripeOptions {
   /** sk_live_..., sk_test_... or a restricted rk_... key. */
@@ -80,7 +82,9 @@ export function checkoutSessionForm(request: CheckoutRequest, nowMs: number): UR
   form.set("client_reference_id", request.order.id);
   form.set("metadata[order_id]", request.order.id);
   form.set("metadata[order_reference]", request.order.reference);
-  const expiresAtMs = Math.min(Math.max(request.expiresAtMs, nowMs + STRIPE_MIN_SESSION_MS), nowMs + STRIPE_MAX_SESSION_MS);
+  const expiresAtMs = request.expiresAtMs + STRIPE_SESSION_AFTER_HOLD_MS;
+  if (expiresAtMs - nowMs < 30 * 60_000) fail("order_hold_over", "the hold of this order is over");
+  assert(expiresAtMs - nowMs <= STRIPE_MAX_SESSION_MS, "a hold is shorter than 23 hours (ONLINE_SALES_LIMITS)");
   form.set("expires_at", String(Math.floor(expiresAtMs / 1000)));
   if (request.order.buyerEmail) form.set("customer_email", request.order.buyerEmail);
   if (request.order.lang === "fr" || request.order.lang === "en") form.set("locale", request.order.lang);
