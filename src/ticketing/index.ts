@@ -76,3 +76,5 @@ export {
 } from "./orders.ts";
 export { ordersOfPerson, ticketsOfPerson, TICKETING_PERSON_ROWS, waitingOfPerson, type Person, type PersonOrder, type PersonTicket, type PersonWaiting } from "./members.ts";
 export { erasePerson, type ErasePersonInput, type TicketingErasure } from "./privacy.ts";
+export { enqueueOrderTicketsEmail, escapeHtml, mailLang, ORDER_TICKETS_KIND, orderTicketsMail, type MailLang, type TicketMailContent, type TicketMailOptions } from "./ticket-mail.ts";
+export { findWaitingEntry, joinWaitingList, listWaitingList, notifyWaitingList, placesLeft, removeWaitingEntry, WAITING_LIST_LIMITS, WAITING_LIST_MAIL_KIND, waitingCount, type JoinInput, type WaitingEntry } from "./waiting-list.ts";

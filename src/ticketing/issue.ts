@@ -10,6 +10,7 @@ import type { Sqlite, Tx } from "../db/index.ts";
 import { findEvent, type TicketedEvent } from "./events.ts";
 import { eventSigner } from "./keys.ts";
 import { encodeTicket } from "./tickets.ts";
+import { notifyWaitingList } from "./waiting-list.ts";
 
 /** Tickets open this long before the doors and close this long after the end. */
 export const TICKET_WINDOW_MARGIN_MS = 2 * 3_600_000;
@@ -270,12 +271,16 @@ export function issueTicket(tx: Tx, deps: { readonly newId: IdFactory }, input: 
   return findTicket(tx.sqlite, id)!;
 }
 
-/** Revokes a ticket (it is refused at the door from now on); refusals: ticket_unknown, already_revoked. */
-export function revokeTicket(tx: Tx, ticketId: string): Ticket {
+/**
+ * Revokes a ticket (it is refused at the door from now on); refusals: ticket_unknown, already_revoked.
+ * With `deps`, its freed place goes to the waiting list (a mail to the next person waiting).
+ */
+export function revokeTicket(tx: Tx, ticketId: string, deps?: { readonly newId: IdFactory }): Ticket {
   const ticket = findTicket(tx.sqlite, ticketId);
   if (!ticket) fail("ticket_unknown", "no such ticket");
   if (ticket.state === "revoked") fail("already_revoked", "this ticket is already revoked");
   tx.sqlite.query("UPDATE tickets SET state = 'revoked', revoked_at_ms = ? WHERE id = ?").run(tx.stamp().atMs, ticketId);
+  if (deps) notifyWaitingList(tx, deps, { eventId: ticket.eventId, productId: ticket.productId, freed: 1 });
   return findTicket(tx.sqlite, ticketId)!;
 }
 

@@ -17,6 +17,8 @@ import { findEvent, type TicketedEvent } from "./events.ts";
 import { checkCapacity, checkQuota, findProduct, insertTicket, PRODUCT_LIMITS, TICKET_COLUMNS, type Ticket, type TicketProduct } from "./issue.ts";
 import { findPrice, type TicketPrice } from "./prices.ts";
 import { ORDER_CHANNELS, ORDER_STATES } from "./schema.ts";
+import { enqueueOrderTicketsEmail } from "./ticket-mail.ts";
+import { notifyWaitingList } from "./waiting-list.ts";
 
 export type OrderChannel = (typeof ORDER_CHANNELS)[number];
 export type OrderState = (typeof ORDER_STATES)[number];
@@ -587,6 +589,8 @@ export function createOrder(tx: Tx, deps: OrderDeps, input: OrderInput): Created
   // A membership is granted once paid; before the tickets, so a member price in the same order sees it.
   if (plan.state === "paid") grantOrderMemberships(tx, deps.newId, order, input.nowMs, input.timeZone ?? DEFAULT_TIME_ZONE);
   const tickets = issueOrderTickets(tx, deps.newId, orderId, plan, memberId);
+  // The buyer's tickets by e-mail (through the outbox), once they are theirs: paid or to pay on site.
+  if (plan.state === "paid" || plan.state === "pay_on_site") enqueueOrderTicketsEmail(tx, deps, orderId);
   logOrder(tx, deps.signer, "order.created", actor, order, { channel: plan.channel, state: plan.state, total_minor: plan.totalMinor, tickets, payment_method: plan.paymentMethod });
   return { ...order, replayed: false };
 }
@@ -597,9 +601,14 @@ function requireOrder(sqlite: Sqlite, orderId: string): Order {
   return order;
 }
 
-/** Revokes the order's valid tickets; answers how many. */
-function revokeOrderTickets(tx: Tx, orderId: string, nowMs: number): number {
-  return tx.sqlite.query("UPDATE tickets SET state = 'revoked', revoked_at_ms = ? WHERE order_id = ? AND state = 'valid'").run(nowMs, orderId).changes;
+/** Revokes the order's valid tickets; answers how many. The places freed go to the waiting list. */
+function revokeOrderTickets(tx: Tx, deps: Pick<OrderDeps, "newId">, orderId: string, nowMs: number): number {
+  const freed = tx.sqlite
+    .query<{ eventId: string; productId: string; n: number }, [string]>("SELECT event_id AS eventId, product_id AS productId, count(*) AS n FROM tickets WHERE order_id = ? AND state = 'valid' GROUP BY event_id, product_id")
+    .all(orderId);
+  const revoked = tx.sqlite.query("UPDATE tickets SET state = 'revoked', revoked_at_ms = ? WHERE order_id = ? AND state = 'valid'").run(nowMs, orderId).changes;
+  for (const place of freed) notifyWaitingList(tx, deps, { eventId: place.eventId, productId: place.productId, freed: place.n });
+  return revoked;
 }
 
 export interface MarkPaidInput {
@@ -635,6 +644,8 @@ export function markOrderPaid(tx: Tx, deps: Pick<OrderDeps, "newId" | "signer">,
     .run(input.method, provider, providerRef, input.nowMs, order.id);
   grantOrderMemberships(tx, deps.newId, order, input.nowMs, input.timeZone ?? DEFAULT_TIME_ZONE);
   logOrder(tx, deps.signer, "order.paid", input.actor ?? "system", order, { method: input.method, provider, total_minor: order.totalMinor });
+  // A held order's tickets become the buyer's now (a pay-on-site order had its mail when made).
+  if (order.state === "held") enqueueOrderTicketsEmail(tx, deps, order.id);
   return findOrder(tx.sqlite, order.id)!;
 }
 
@@ -645,11 +656,11 @@ export interface CloseOrderInput {
 }
 
 /** An unpaid order (held or pay on site) is cancelled and its tickets revoked. Refusals: order_unknown, order_not_cancellable. */
-export function cancelOrder(tx: Tx, deps: Pick<OrderDeps, "signer">, input: CloseOrderInput): Order {
+export function cancelOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, input: CloseOrderInput): Order {
   const order = requireOrder(tx.sqlite, input.orderId);
   if (order.state !== "held" && order.state !== "pay_on_site") fail("order_not_cancellable", `this order is ${order.state}; a paid order is refunded`, { state: order.state });
   tx.sqlite.query("UPDATE orders SET state = 'cancelled', closed_at_ms = ? WHERE id = ?").run(input.nowMs, order.id);
-  const revoked = revokeOrderTickets(tx, order.id, input.nowMs);
+  const revoked = revokeOrderTickets(tx, deps, order.id, input.nowMs);
   logOrder(tx, deps.signer, "order.cancelled", input.actor ?? "system", order, { tickets_revoked: revoked });
   return findOrder(tx.sqlite, order.id)!;
 }
@@ -661,26 +672,26 @@ export function cancelOrder(tx: Tx, deps: Pick<OrderDeps, "signer">, input: Clos
  * granted by the order is kept (memberships have no end-by-refund yet). Refusals: order_unknown,
  * order_not_refundable, refund_method_unsupported.
  */
-export function refundOrder(tx: Tx, deps: Pick<OrderDeps, "signer">, input: CloseOrderInput & { readonly method?: string | undefined }): Order {
+export function refundOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, input: CloseOrderInput & { readonly method?: string | undefined }): Order {
   const order = requireOrder(tx.sqlite, input.orderId);
   if (order.state !== "paid") fail("order_not_refundable", `this order is ${order.state}`, { state: order.state });
   const method = input.method ?? order.paymentMethod ?? "";
   if (order.paymentMethod === "card" || !isOneOf(REFUND_METHODS, method)) fail("refund_method_unsupported", "a cashless payment is refunded by voiding its sale at the till");
   tx.sqlite.query("UPDATE orders SET state = 'refunded', closed_at_ms = ? WHERE id = ?").run(input.nowMs, order.id);
-  const revoked = revokeOrderTickets(tx, order.id, input.nowMs);
+  const revoked = revokeOrderTickets(tx, deps, order.id, input.nowMs);
   logOrder(tx, deps.signer, "order.refunded", input.actor ?? "system", order, { method, amount_minor: order.totalMinor, tickets_revoked: revoked });
   return findOrder(tx.sqlite, order.id)!;
 }
 
 /** Held orders whose hold ended at or before nowMs expire and give their places back; answers how many (at most expireBatch a call). */
-export function expireHolds(tx: Tx, deps: Pick<OrderDeps, "signer">, nowMs: number): number {
+export function expireHolds(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, nowMs: number): number {
   assert(Number.isSafeInteger(nowMs), "now is integer milliseconds");
   const due = tx.sqlite
     .query<{ id: string; reference: string }, [number, number]>("SELECT id, reference FROM orders WHERE state = 'held' AND hold_until_ms <= ? ORDER BY hold_until_ms, id LIMIT ?")
     .all(nowMs, ORDER_LIMITS.expireBatch);
   for (const order of due) {
     tx.sqlite.query("UPDATE orders SET state = 'expired', closed_at_ms = ? WHERE id = ?").run(nowMs, order.id);
-    const revoked = revokeOrderTickets(tx, order.id, nowMs);
+    const revoked = revokeOrderTickets(tx, deps, order.id, nowMs);
     logOrder(tx, deps.signer, "order.expired", "system", order, { tickets_revoked: revoked });
   }
   return due.length;

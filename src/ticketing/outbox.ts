@@ -118,7 +118,7 @@ export function listOutbox(sqlite: Sqlite, options: { state?: OutboxState; refId
     params.push(options.refId);
   }
   const clause = where.length ? ` WHERE ${where.join(" AND ")}` : "";
-  return sqlite.query<OutboxMail, Array<string | number>>(`${SELECT}${clause} ORDER BY created_at_ms DESC, id DESC LIMIT ?`).all(...params, rows);
+  return sqlite.query<OutboxMail, Array<string | number>>(`${SELECT}${clause} ORDER BY created_at_ms DESC, rowid DESC LIMIT ?`).all(...params, rows);
 }
 
 export function outboxCounts(sqlite: Sqlite): Record<OutboxState, number> {
@@ -144,7 +144,7 @@ export function hasDueMail(sqlite: Sqlite, nowMs: number): boolean {
  */
 export function claimDueMails(tx: Tx, nowMs: number, options: { maxMails: number; retryBaseMs?: number; retryCapMs?: number; skipIds?: ReadonlySet<string> }): OutboxMail[] {
   const due = tx.sqlite
-    .query<OutboxMail, [number, number]>(`${SELECT} WHERE state = 'queued' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?`)
+    .query<OutboxMail, [number, number]>(`${SELECT} WHERE state = 'queued' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, rowid LIMIT ?`)
     .all(nowMs, options.maxMails + (options.skipIds?.size ?? 0))
     .filter((mail) => !options.skipIds?.has(mail.id))
     .slice(0, options.maxMails);
