@@ -24,12 +24,13 @@ import { checkinRoutes } from "./checkins.ts";
 import { ticketingRoutes } from "./ticketing.ts";
 import { tillRoutes } from "./till.ts";
 import { doorRoutes } from "./door.ts";
+import { doorListRoutes } from "./door-lists.ts";
 import { tillMoneyRoutes } from "./till-money.ts";
 import { tillSalesRoutes } from "./till-sales.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...checkinRoutes, ...doorRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,

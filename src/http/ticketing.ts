@@ -9,6 +9,7 @@ import { fail } from "../kernel/index.ts";
 import { instantOfLocal } from "../pos/index.ts";
 import {
   agendaCalendar,
+  conflictCount,
   createEvent,
   EVENT_VISIBILITIES,
   eventCertificate,
@@ -16,6 +17,7 @@ import {
   findTicket,
   issueTicket,
   isListed,
+  listCheckinLists,
   listProducts,
   revokeTicket,
   saveProduct,
@@ -184,6 +186,7 @@ function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = {}): Re
     visibilities: EVENT_VISIBILITIES,
     products: listProducts(ctx.deps.writer.sqlite, event.id),
     productForm: options.productForm,
+    door: { lists: listCheckinLists(ctx.deps.writer.sqlite, event.id).length, conflicts: conflictCount(ctx.deps.writer.sqlite, event.id) },
     notice: options.notice,
     error: options.error,
   });

@@ -2,7 +2,12 @@
 import type { MessageKey } from "./fr.ts";
 import { tillEn } from "./till-en.ts";
 import { ticketingEn } from "./ticketing-en.ts";
+import { doorListsEn } from "./door-lists-en.ts";
 import { doorCameraEn } from "./door-camera-en.ts";
+import { doorOfflineEn } from "./door-offline-en.ts";
+import { paymentsEn } from "./payments-en.ts";
+import { ordersEn } from "./orders-en.ts";
+import { membersEn } from "./members-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -205,7 +210,7 @@ export const en: Record<MessageKey, string> = {
   "card_state.blocked": "Blocked",
   "members.title": "Members",
   "members.search": "Search",
-  "members.search_placeholder": "Name or email",
+  "members.search_placeholder": "Name, e-mail, phone or card UID",
   "members.none": "No member found.",
   "members.name": "Name",
   "members.email": "Email",
@@ -666,6 +671,16 @@ export const en: Record<MessageKey, string> = {
   ...tillEn,
   // Ticketing's texts live in ticketing-en.ts.
   ...ticketingEn,
+  // Check-in lists, door counters and offline conflicts live in door-lists-*.ts.
+  ...doorListsEn,
   // The door page's camera scanner lives in door-camera-*.ts.
   ...doorCameraEn,
+  // The offline door lives in door-offline-*.ts.
+  ...doorOfflineEn,
+  // Online sales (order form, order page, settings) live in payments-*.ts.
+  ...paymentsEn,
+  // Prices and orders (the box office) live in orders-*.ts.
+  ...ordersEn,
+  // The member register, products, fields and the member's own page live in members-*.ts.
+  ...membersEn,
 };

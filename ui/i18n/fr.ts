@@ -5,7 +5,12 @@
  */
 import { tillFr } from "./till-fr.ts";
 import { ticketingFr } from "./ticketing-fr.ts";
+import { doorListsFr } from "./door-lists-fr.ts";
 import { doorCameraFr } from "./door-camera-fr.ts";
+import { doorOfflineFr } from "./door-offline-fr.ts";
+import { paymentsFr } from "./payments-fr.ts";
+import { ordersFr } from "./orders-fr.ts";
+import { membersFr } from "./members-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -208,7 +213,7 @@ export const fr = {
   "card_state.blocked": "Bloquée",
   "members.title": "Adhérents",
   "members.search": "Rechercher",
-  "members.search_placeholder": "Nom ou e-mail",
+  "members.search_placeholder": "Nom, e-mail, téléphone ou UID de carte",
   "members.none": "Aucun adhérent trouvé.",
   "members.name": "Nom",
   "members.email": "E-mail",
@@ -670,8 +675,18 @@ export const fr = {
   ...tillFr,
   // Ticketing's texts live in ticketing-fr.ts.
   ...ticketingFr,
+  // Check-in lists, door counters and offline conflicts live in door-lists-*.ts.
+  ...doorListsFr,
   // The door page's camera scanner lives in door-camera-*.ts.
   ...doorCameraFr,
+  // The offline door lives in door-offline-*.ts.
+  ...doorOfflineFr,
+  // Online sales (order form, order page, settings) live in payments-*.ts.
+  ...paymentsFr,
+  // Prices and orders (the box office) live in orders-*.ts.
+  ...ordersFr,
+  // The member register, products, fields and the member's own page live in members-*.ts.
+  ...membersFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -8,6 +8,7 @@ import type { View } from "../view.ts";
 import { eventTime, type AgendaEvent } from "./agenda.tsx";
 import { BoxOffice, EMPTY_PRODUCT_FORM, type ProductForm, type ProductRow } from "./ticketing-tickets.tsx";
 import { Notices } from "./wallet-common.tsx";
+import { EventDoorLinks } from "./door-admin.tsx";
 
 export interface AdminEventRow extends AgendaEvent {
   readonly visibility: string;
@@ -137,7 +138,8 @@ export function EventEditPage({
   error,
   products = [],
   productForm = EMPTY_PRODUCT_FORM,
-}: PageProps & { eventId: string; title: string; publicKeyHex: string; products?: readonly ProductRow[]; productForm?: ProductForm }) {
+  door,
+}: PageProps & { eventId: string; title: string; publicKeyHex: string; products?: readonly ProductRow[]; productForm?: ProductForm; door?: { lists: number; conflicts: number } | undefined }) {
   const { t } = view;
   return (
     <Layout view={view} title={t("events_admin.edit_title", { title })} titleIsHtml>
@@ -152,6 +154,7 @@ export function EventEditPage({
         <small>{t("events_admin.key", { key: publicKeyHex })}</small>
       </p>
       <BoxOffice view={view} eventId={eventId} products={products} form={productForm} />
+      {door ? <EventDoorLinks view={view} eventId={eventId} lists={door.lists} conflicts={door.conflicts} /> : null}
       <p>
         <a class="standalone" href={`/agenda/${encodeURIComponent(eventId)}`}>
           {t("events_admin.public_link")}

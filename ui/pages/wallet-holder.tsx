@@ -30,7 +30,7 @@ function movementKey(kind: string): MessageKey {
   return (MOVEMENT_KINDS as readonly string[]).includes(kind) ? (`movement.${kind}` as MessageKey) : "movement.other";
 }
 
-function HolderShell({ view, title, children }: { view: View; title: string; children?: Children }) {
+export function HolderShell({ view, title, children }: { view: View; title: string; children?: Children }) {
   const other = view.lang === "fr" ? "en" : "fr";
   return (
     <>
