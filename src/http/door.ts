@@ -8,11 +8,12 @@
  */
 import type { Session, Terminal } from "../auth/index.ts";
 import { isAppError } from "../kernel/index.ts";
-import { checkinCounts, findEvent, findTicket, listUpcomingEvents, performCheckin, searchEventTickets, type CheckinOutcome } from "../ticketing/index.ts";
+import { findCheckinList, findEvent, findTicket, listCounts, listUpcomingEvents, performCheckin, searchEventTickets, type CheckinOutcome } from "../ticketing/index.ts";
 import { DoorCounters, DoorPage, DoorPanel, DoorSearchResults, REFUSAL_KEYS, type DoorAnswer } from "../../ui/pages/door.tsx";
 import { formatTime } from "../../ui/view.ts";
 import { field, view, type Ctx } from "./context.ts";
 import { checkinJson } from "./checkins.ts";
+import { chooseList } from "./door-choice.ts";
 import { errorText } from "./messages.ts";
 import { html, redirect } from "./respond.ts";
 import { refuse, type Route } from "./router.ts";
@@ -41,20 +42,16 @@ export function doorAccess(ctx: Ctx): Door | Response {
   return { terminal, session };
 }
 
-/** The event asked for if it is upcoming, else the first upcoming one. */
-function chosenEvent(ctx: Ctx, asked: string): string | undefined {
-  const events = listUpcomingEvents(ctx.deps.writer.sqlite, ctx.deps.clock.nowMs());
-  return (events.find((event) => event.id === asked) ?? events[0])?.id;
-}
-
 function doorPage(ctx: Ctx): Response {
   const door = doorAccess(ctx);
   if (door instanceof Response) return door;
   const sqlite = ctx.deps.writer.sqlite;
   const events = listUpcomingEvents(sqlite, ctx.deps.clock.nowMs()).map((event) => ({ id: event.id, title: event.title, startsAtMs: event.startsAtMs }));
-  const eventId = chosenEvent(ctx, ctx.url.searchParams.get("event") ?? "");
-  const counts = eventId ? checkinCounts(sqlite, eventId) : undefined;
-  return html(String(DoorPage({ view: view(ctx), events, eventId, counts })));
+  // The door works on a check-in list (?list=), or an event's default list (?event=, older links).
+  const choice = chooseList(sqlite, ctx.deps.clock.nowMs(), ctx.url.searchParams.get("list") ?? "", ctx.url.searchParams.get("event") ?? "");
+  const eventId = choice.list?.eventId;
+  const counts = choice.list ? listCounts(sqlite, choice.list) : undefined;
+  return html(String(DoorPage({ view: view(ctx), events, eventId, counts, lists: choice.options, listId: choice.list?.id, allowReentry: choice.list?.allowReentry ?? false })));
 }
 
 function nonce(ctx: Ctx): string {
@@ -66,13 +63,14 @@ function doorSearch(ctx: Ctx): Response {
   if (door instanceof Response) return door;
   const eventId = ctx.url.searchParams.get("event") ?? "";
   const query = ctx.url.searchParams.get("q") ?? "";
-  const found = findEvent(ctx.deps.writer.sqlite, eventId) ? searchEventTickets(ctx.deps.writer.sqlite, eventId, query) : [];
+  const list = findCheckinList(ctx.deps.writer.sqlite, ctx.url.searchParams.get("list") ?? "");
+  const found = findEvent(ctx.deps.writer.sqlite, eventId) ? searchEventTickets(ctx.deps.writer.sqlite, eventId, query, list?.eventId === eventId ? list.id : null) : [];
   const tickets = found.map((ticket) => ({ ...ticket, nonce: nonce(ctx) }));
-  return html(String(DoorSearchResults({ view: view(ctx), eventId, tickets, query })));
+  return html(String(DoorSearchResults({ view: view(ctx), eventId, tickets, query, listId: list?.eventId === eventId ? list.id : undefined })));
 }
 
 function answerOf(ctx: Ctx, outcome: CheckinOutcome): DoorAnswer {
-  if (outcome.result === "admitted") return { result: "admitted", holder: outcome.ticket.holder, product: outcome.ticket.product };
+  if (outcome.result === "admitted") return { result: "admitted", holder: outcome.ticket.holder, product: outcome.ticket.product, direction: outcome.direction };
   const time = outcome.redeemedAtMs !== undefined ? formatTime(view(ctx), outcome.redeemedAtMs) : "";
   return { result: "refused", code: outcome.code, message: ctx.t(REFUSAL_KEYS[outcome.code]!, { time, door: outcome.door ?? "" }) };
 }
@@ -84,13 +82,15 @@ async function doorCheckin(ctx: Ctx): Promise<Response> {
   if (ctx.jsonBody !== undefined) return checkinJson(ctx, door.terminal.id);
   const { deps } = ctx;
   const eventId = field(ctx, "event_id") || undefined;
+  const listId = field(ctx, "list") || undefined;
+  const direction = field(ctx, "direction") || undefined;
   const ticketId = field(ctx, "ticket_id");
   // A ticket found by the search is scanned by its stored QR text.
   const qr = ticketId ? (findTicket(deps.writer.sqlite, ticketId)?.qr ?? "") : field(ctx, "qr").trim();
   let answer: DoorAnswer;
   try {
     const outcome = await deps.writer.submit((tx) =>
-      performCheckin(tx, { newId: deps.newId, venuePublicKey: deps.signer.publicKey }, { qr, nonce: field(ctx, "nonce"), eventId, terminalId: door.terminal.id, nowMs: deps.clock.nowMs() }),
+      performCheckin(tx, { newId: deps.newId, venuePublicKey: deps.signer.publicKey }, { qr, nonce: field(ctx, "nonce"), eventId, list: listId, direction, terminalId: door.terminal.id, nowMs: deps.clock.nowMs() }),
     );
     answer = answerOf(ctx, outcome);
   } catch (error) {
@@ -98,8 +98,9 @@ async function doorCheckin(ctx: Ctx): Promise<Response> {
     answer = { result: "refused", code: error.code, message: errorText(ctx.t, error) };
   }
   const page = view(ctx);
-  const counts = eventId && findEvent(deps.writer.sqlite, eventId) ? checkinCounts(deps.writer.sqlite, eventId) : undefined;
-  return html(String(DoorPanel({ view: page, answer })) + (counts ? String(DoorCounters({ view: page, counts, oob: true })) : ""));
+  const list = findCheckinList(deps.writer.sqlite, listId ?? eventId ?? "");
+  const counts = list ? listCounts(deps.writer.sqlite, list) : undefined;
+  return html(String(DoorPanel({ view: page, answer })) + (counts ? String(DoorCounters({ view: page, counts, oob: true, listId: list?.id })) : ""));
 }
 
 export const doorRoutes: readonly Route[] = [

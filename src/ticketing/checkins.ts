@@ -312,7 +312,7 @@ export function checkinCounts(sqlite: Sqlite, eventId: string): CheckinCounts {
       `SELECT p.name,
         (SELECT count(*) FROM tickets t WHERE t.product_id = p.id AND t.state = 'valid') AS issued,
         (SELECT count(DISTINCT c.ticket_id) FROM checkins c JOIN tickets t ON t.id = c.ticket_id WHERE t.product_id = p.id AND c.result = 'admitted' AND c.direction = 'entry') AS admitted
-       FROM ticket_products p WHERE p.event_id = ? ORDER BY p.created_at_ms, p.id`,
+       FROM ticket_products p WHERE p.event_id = ? ORDER BY p.position, p.created_at_ms, p.rowid`,
     )
     .all(eventId);
   return { products, admitted: products.reduce((sum, row) => sum + row.admitted, 0), issued: products.reduce((sum, row) => sum + row.issued, 0) };
@@ -335,7 +335,7 @@ export function listCounts(sqlite: Sqlite, list: CheckinList): ListCounts {
         (SELECT count(*) FROM tickets t WHERE t.product_id = p.id AND t.state = 'valid') AS issued,
         (SELECT count(*) FROM tickets t JOIN checkins c ON c.ticket_id = t.id
           WHERE t.product_id = p.id AND c.list = ? AND c.result = 'admitted' AND c.direction = 'entry' AND c.entry_no = 1) AS admitted
-       FROM ticket_products p WHERE p.event_id = ? ORDER BY p.created_at_ms, p.id`,
+       FROM ticket_products p WHERE p.event_id = ? ORDER BY p.position, p.created_at_ms, p.rowid`,
     )
     .all(list.id, list.eventId);
   const products = rows.filter((row) => listAdmitsProduct(list, row.id)).map(({ name, issued, admitted }) => ({ name, issued, admitted }));

@@ -18,6 +18,19 @@ export interface DoorCounts {
   readonly products: readonly { readonly name: string; readonly admitted: number; readonly issued: number }[];
   readonly admitted: number;
   readonly issued: number;
+  /** On a check-in list: the people inside now (entries minus exits). */
+  readonly inside?: number;
+}
+
+/** A check-in list of an upcoming event, as the door page offers it. */
+export interface DoorListOption {
+  readonly id: string;
+  readonly eventId: string;
+  readonly eventTitle: string;
+  readonly startsAtMs: number;
+  readonly name: string;
+  readonly isDefault: boolean;
+  readonly allowReentry: boolean;
 }
 
 export interface DoorTicket {
@@ -30,17 +43,25 @@ export interface DoorTicket {
 }
 
 export type DoorAnswer =
-  | { readonly result: "admitted"; readonly holder: string; readonly product: string }
+  | { readonly result: "admitted"; readonly holder: string; readonly product: string; readonly direction?: "entry" | "exit" }
   | { readonly result: "refused"; readonly code: string; readonly message: string };
 
-export function DoorCounters({ view, counts, oob = false }: { view: View; counts: DoorCounts | undefined; oob?: boolean }) {
+export function DoorCounters({ view, counts, oob = false, listId }: { view: View; counts: DoorCounts | undefined; oob?: boolean; listId?: string | undefined }) {
   const { t } = view;
+  // On a list, the counters poll the box every 5 s: other doors' scans show up too.
+  const poll = listId ? { "hx-get": `/door/counters?list=${encodeURIComponent(listId)}`, "hx-trigger": "every 5s", "hx-swap": "outerHTML" } : {};
   return (
-    <section id="door-counters" class="door-counters" aria-live="polite" hx-swap-oob={oob ? "true" : undefined} aria-labelledby="door-counters-title">
+    <section id="door-counters" class="door-counters" aria-live="polite" hx-swap-oob={oob ? "true" : undefined} aria-labelledby="door-counters-title" {...poll}>
       <h2 id="door-counters-title">{t("door.counters")}</h2>
       {counts ? (
         <table>
           <tbody>
+            {counts.inside !== undefined ? (
+              <tr>
+                <th scope="row">{t("door.inside")}</th>
+                <td data-testid="door-inside">{counts.inside}</td>
+              </tr>
+            ) : null}
             {counts.products.map((row) => (
               <tr>
                 <th scope="row" safe>
@@ -66,7 +87,7 @@ export function DoorPanel({ view, answer }: { view: View; answer: DoorAnswer }) 
   const ok = answer.result === "admitted";
   return (
     <div class={`door-panel ${ok ? "admitted" : "refused"}`} role="alert" data-testid="door-panel" data-result={answer.result}>
-      <p class="door-verdict">{t(ok ? "door.admitted" : "door.refused")}</p>
+      <p class="door-verdict">{t(ok ? (answer.direction === "exit" ? "door.exited" : "door.admitted") : "door.refused")}</p>
       {answer.result === "admitted" ? (
         <>
           <p class="door-holder" safe>
@@ -88,7 +109,7 @@ export function DoorPanel({ view, answer }: { view: View; answer: DoorAnswer }) 
   );
 }
 
-export function DoorSearchResults({ view, eventId, tickets, query }: { view: View; eventId: string; tickets: readonly DoorTicket[]; query: string }) {
+export function DoorSearchResults({ view, eventId, tickets, query, listId }: { view: View; eventId: string; tickets: readonly DoorTicket[]; query: string; listId?: string | undefined }) {
   const { t } = view;
   if (query.trim().length < 2) return <div id="door-search-results"></div>;
   return (
@@ -103,8 +124,8 @@ export function DoorSearchResults({ view, eventId, tickets, query }: { view: Vie
             <span safe>{ticket.product}</span> <code safe>{ticket.id}</code>
             {ticket.state === "revoked" ? <span> ({t("door.revoked_ticket")})</span> : null}
             {ticket.admittedAtMs !== null ? <span> ({t("door.checked_in_at", { time: formatTime(view, ticket.admittedAtMs) })})</span> : null}
-            <form hx-post="/door/checkins" hx-target="#door-result" class="door-checkin-form">
-              <input type="hidden" name="event_id" value={eventId} />
+            <form hx-post="/door/checkins" hx-target="#door-result" class="door-checkin-form" hx-include="#door-scan-form [name='direction']">
+              {listId ? <input type="hidden" name="list" value={listId} /> : <input type="hidden" name="event_id" value={eventId} />}
               <input type="hidden" name="ticket_id" value={ticket.id} />
               <input type="hidden" name="nonce" value={ticket.nonce} data-door-nonce />
               <button type="submit">{t("door.check_in")}</button>
@@ -116,21 +137,50 @@ export function DoorSearchResults({ view, eventId, tickets, query }: { view: Vie
   );
 }
 
-export function DoorPage({ view, events, eventId, counts, httpsUrl }: { view: View; events: readonly DoorEventOption[]; eventId: string | undefined; counts: DoorCounts | undefined; httpsUrl?: string | undefined }) {
+export function DoorPage({
+  view,
+  events,
+  eventId,
+  counts,
+  httpsUrl,
+  lists,
+  listId,
+  allowReentry = false,
+}: {
+  view: View;
+  events: readonly DoorEventOption[];
+  eventId: string | undefined;
+  counts: DoorCounts | undefined;
+  httpsUrl?: string | undefined;
+  /** The upcoming events' check-in lists; the door works on `listId` (of `eventId`). */
+  lists?: readonly DoorListOption[] | undefined;
+  listId?: string | undefined;
+  allowReentry?: boolean;
+}) {
   const { t } = view;
   return (
     <Layout view={view} title={t("door.title")}>
       <script src="/assets/door.js" defer></script>
       <script src="/assets/door-camera.js" defer></script>
       <form method="get" action="/door" class="door-event">
-        <label for="door-event">{t("door.event")}</label>
-        <select id="door-event" name="event">
-          {events.map((event) => (
-            <option value={event.id} selected={event.id === eventId} safe>
-              {`${event.title} · ${formatTime(view, event.startsAtMs)}`}
-            </option>
-          ))}
-        </select>
+        <label for="door-event">{lists ? t("door.list") : t("door.event")}</label>
+        {lists ? (
+          <select id="door-event" name="list">
+            {lists.map((list) => (
+              <option value={list.id} selected={list.id === listId} safe>
+                {`${list.eventTitle} · ${formatTime(view, list.startsAtMs)}${list.isDefault ? "" : ` · ${list.name}`}`}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <select id="door-event" name="event">
+            {events.map((event) => (
+              <option value={event.id} selected={event.id === eventId} safe>
+                {`${event.title} · ${formatTime(view, event.startsAtMs)}`}
+              </option>
+            ))}
+          </select>
+        )}
         <button type="submit">{t("door.choose")}</button>
       </form>
       {eventId === undefined ? (
@@ -138,8 +188,19 @@ export function DoorPage({ view, events, eventId, counts, httpsUrl }: { view: Vi
       ) : (
         <>
           <form id="door-scan-form" hx-post="/door/checkins" hx-target="#door-result" class="door-scan">
-            <input type="hidden" name="event_id" value={eventId} />
+            {listId ? <input type="hidden" name="list" value={listId} /> : <input type="hidden" name="event_id" value={eventId} />}
             <input type="hidden" name="nonce" value="" data-door-nonce />
+            {allowReentry ? (
+              <fieldset class="door-direction" data-testid="door-direction">
+                <legend>{t("door.direction")}</legend>
+                <label>
+                  <input type="radio" name="direction" value="entry" checked /> {t("door.entry")}
+                </label>
+                <label>
+                  <input type="radio" name="direction" value="exit" /> {t("door.exit")}
+                </label>
+              </fieldset>
+            ) : null}
             <label for="door-scan">{t("door.scan_label")}</label>
             <input id="door-scan" name="qr" class="door-scan-input" autocomplete="off" autocapitalize="characters" spellcheck="false" autofocus aria-describedby="door-scan-hint" />
             <p id="door-scan-hint" class="hint">
@@ -152,12 +213,13 @@ export function DoorPage({ view, events, eventId, counts, httpsUrl }: { view: Vi
           <DoorCamera view={view} httpsUrl={httpsUrl} />
           <form hx-get="/door/search" hx-target="#door-search-results" hx-swap="outerHTML" class="door-search" role="search">
             <input type="hidden" name="event" value={eventId} />
+            {listId ? <input type="hidden" name="list" value={listId} /> : null}
             <label for="door-search">{t("door.search_label")}</label>
             <input id="door-search" name="q" type="search" autocomplete="off" />
             <button type="submit">{t("door.search")}</button>
           </form>
           <div id="door-search-results"></div>
-          <DoorCounters view={view} counts={counts} />
+          <DoorCounters view={view} counts={counts} listId={listId} />
         </>
       )}
       <div id="door-result"></div>
@@ -173,4 +235,7 @@ export const REFUSAL_KEYS: Readonly<Record<string, MessageKey>> = {
   expired: "door.refusal.expired",
   invalid_signature: "door.refusal.invalid_signature",
   qr_invalid: "door.refusal.qr_invalid",
+  product_not_admitted: "door.refusal.product_not_admitted",
+  unpaid: "door.refusal.unpaid",
+  not_inside: "door.refusal.not_inside",
 };
