@@ -21,6 +21,8 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin/printers", "nav.printers"],
     ["/admin/readers", "nav.readers"],
     ["/admin/ticketing/events", "nav.ticketing_events"],
+    ["/admin/ticketing/orders", "nav.ticketing_orders"],
+    ["/admin/ticketing/settings", "nav.ticketing_settings"],
     ["/admin/events", "nav.events"],
     ["/admin/venue", "nav.venue"],
   ],
@@ -33,6 +35,7 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin/pos/closures", "nav.closures"],
     ["/admin/pos/reports", "nav.reports"],
     ["/admin/ticketing/events", "nav.ticketing_events"],
+    ["/admin/ticketing/orders", "nav.ticketing_orders"],
     ["/admin/events", "nav.events"],
   ],
   cashier: [
@@ -54,7 +57,7 @@ export function CsrfField({ view }: { view: View }) {
  * text: the output of t() with variables, whose variables t() escaped (escaping it again would
  * show "l&#x27;accueil" for "l'accueil").
  */
-export function Layout({ view, title, titleIsHtml = false, children }: { view: View; title: string; titleIsHtml?: boolean; children?: Children }) {
+export function Layout({ view, title, titleIsHtml = false, head, children }: { view: View; title: string; titleIsHtml?: boolean; head?: Children; children?: Children }) {
   const { t } = view;
   const nav = view.operator ? NAV[view.operator.role] : [];
   const titleHtml = titleIsHtml ? title : escapeHtml(title);
@@ -70,6 +73,8 @@ export function Layout({ view, title, titleIsHtml = false, children }: { view: V
           <link rel="stylesheet" href="/assets/app.css" />
           <script src="/assets/htmx.min.js" defer></script>
           <script src="/assets/app.js" defer></script>
+          {/* A page's own head elements (the door's web app manifest must be in the head). */}
+          {head ?? null}
         </head>
         <body data-server-time-ms={String(view.serverTimeMs)} data-skew-ms="300000" hx-headers={JSON.stringify({ "X-CSRF-Token": view.csrf })}>
           <a class="skip" href="#main">

@@ -22,15 +22,20 @@ import { tapRoutes } from "./taps.ts";
 import { terminalRoutes } from "./terminal.ts";
 import { checkinRoutes } from "./checkins.ts";
 import { ticketingRoutes } from "./ticketing.ts";
+import { ticketingOrderRoutes } from "./ticketing-orders.ts";
+import { onlineSalesRoutes } from "./online-sales.ts";
+import { paymentWebhookRoutes } from "./payment-webhooks.ts";
+import { ticketingSettingsRoutes } from "./ticketing-settings.ts";
 import { tillRoutes } from "./till.ts";
 import { doorRoutes } from "./door.ts";
 import { doorListRoutes } from "./door-lists.ts";
+import { doorOfflineRoutes } from "./door-offline.ts";
 import { tillMoneyRoutes } from "./till-money.ts";
 import { tillSalesRoutes } from "./till-sales.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...ticketingOrderRoutes, ...onlineSalesRoutes, ...paymentWebhookRoutes, ...ticketingSettingsRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes, ...doorOfflineRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,

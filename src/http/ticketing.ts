@@ -15,12 +15,11 @@ import {
   eventCertificate,
   findEvent,
   findTicket,
-  issueTicket,
   isListed,
   listCheckinLists,
+  listPrices,
   listProducts,
   revokeTicket,
-  saveProduct,
   listEvents,
   listUpcomingPublicEvents,
   updateEvent,
@@ -30,12 +29,13 @@ import {
 import { AgendaEventPage, AgendaPage } from "../../ui/pages/agenda.tsx";
 import { EMPTY_EVENT_FORM, EventEditPage, EventsAdminPage, type EventForm } from "../../ui/pages/ticketing-events.tsx";
 import { TicketPage, type ProductForm } from "../../ui/pages/ticketing-tickets.tsx";
+import { emptySellForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
 import { field, view, type Ctx } from "./context.ts";
+import { orderSection } from "./online-sales.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
 import { eventActor, optionalIntegerText, STAFF } from "./pos-admin-views.ts";
-import { html, redirect } from "./respond.ts";
-import { parseEuros } from "./till-state.ts";
+import { html } from "./respond.ts";
 import { refuse, type Route } from "./router.ts";
 
 const ANYONE = { kind: "anyone" } as const;
@@ -76,7 +76,8 @@ function agendaEventPage(ctx: Ctx): Response {
   const event = findEvent(ctx.deps.writer.sqlite, ctx.params.id ?? "");
   // A private event is as unknown to the public as a missing one.
   if (!event || !isListed(event)) return refuse(ctx, "event_unknown", ctx.t("error.event_unknown"));
-  return html(String(AgendaEventPage({ view: view(ctx), event, shareUrl: `${ctx.url.origin}/agenda/${encodeURIComponent(event.id)}` })));
+  const orderForm = orderSection(ctx, event);
+  return html(String(AgendaEventPage({ view: view(ctx), event, shareUrl: `${ctx.url.origin}/agenda/${encodeURIComponent(event.id)}`, children: orderForm })));
 }
 
 function agendaFeed(ctx: Ctx): Response {
@@ -93,6 +94,8 @@ interface PageOptions {
   readonly error?: string | undefined;
   readonly status?: number | undefined;
   readonly productForm?: ProductForm | undefined;
+  /** The sell form as typed (after a refusal); a fresh one, with a new idempotency key, otherwise. */
+  readonly sell?: SellFormValues | undefined;
 }
 
 function typedForm(ctx: Ctx): EventForm {
@@ -169,13 +172,13 @@ async function createEventForm(ctx: Ctx): Promise<Response> {
   return eventsPage(ctx, { notice: ctx.t("events_admin.created") });
 }
 
-function requireEvent(ctx: Ctx): TicketedEvent {
+export function requireEvent(ctx: Ctx): TicketedEvent {
   const event = findEvent(ctx.deps.writer.sqlite, ctx.params.id ?? "");
   if (!event) fail("event_unknown", "no such event");
   return event;
 }
 
-function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = {}): Response {
+export function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = {}): Response {
   const publicKeyHex = eventCertificate(ctx.deps.writer.sqlite, event.id).publicKeyHex;
   const page = EventEditPage({
     view: view(ctx),
@@ -184,8 +187,9 @@ function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = {}): Re
     publicKeyHex,
     form: options.form ?? formOf(event, timezoneOf(ctx)),
     visibilities: EVENT_VISIBILITIES,
-    products: listProducts(ctx.deps.writer.sqlite, event.id),
+    products: listProducts(ctx.deps.writer.sqlite, event.id).map((product) => ({ ...product, prices: listPrices(ctx.deps.writer.sqlite, product.id) })),
     productForm: options.productForm,
+    sell: options.sell ?? emptySellForm(ctx.deps.newId()),
     door: { lists: listCheckinLists(ctx.deps.writer.sqlite, event.id).length, conflicts: conflictCount(ctx.deps.writer.sqlite, event.id) },
     notice: options.notice,
     error: options.error,
@@ -209,36 +213,7 @@ async function editEventForm(ctx: Ctx): Promise<Response> {
   return editPage(ctx, outcome.value, { notice: ctx.t("events_admin.saved") });
 }
 
-// The box office: products, issuing and revoking tickets (each logged in the event log).
-
-async function addProductForm(ctx: Ctx): Promise<Response> {
-  const event = requireEvent(ctx);
-  const productForm: ProductForm = { name: field(ctx, "name"), price: field(ctx, "price"), quota: field(ctx, "quota") };
-  const { deps } = ctx;
-  const outcome = await attempt(ctx.t, async () => {
-    const priceMinor = parseEuros(productForm.price, { allowZero: true }) ?? fail("price_invalid", "a price is an amount in euros");
-    const quota = optionalIntegerText(productForm.quota);
-    if (quota !== null && Number.isNaN(quota)) fail("quota_invalid", "a quota is a whole number");
-    return deps.writer.submit((tx) => saveProduct(tx, { newId: deps.newId }, { eventId: event.id, name: productForm.name, priceMinor, quota }));
-  });
-  if (!outcome.ok) return editPage(ctx, event, { productForm, error: outcome.message, status: statusForCode(outcome.code) });
-  return editPage(ctx, event, { notice: ctx.t("box_office.product_saved") });
-}
-
-async function issueTicketForm(ctx: Ctx): Promise<Response> {
-  const event = requireEvent(ctx);
-  const { deps } = ctx;
-  const outcome = await attempt(ctx.t, () =>
-    deps.writer.submit((tx) => {
-      const ticket = issueTicket(tx, { newId: deps.newId }, { productId: field(ctx, "product_id"), holderName: field(ctx, "holder_name") });
-      if (ticket.eventId !== event.id) fail("product_unknown", "this product is another event's");
-      appendEvent(tx, deps.signer, { kind: "ticket.issued", actor: eventActor(ctx), subject: `ticket:${ticket.id}`, detail: { event_id: ticket.eventId, product_id: ticket.productId } });
-      return ticket;
-    }),
-  );
-  if (!outcome.ok) return editPage(ctx, event, { error: outcome.message, status: statusForCode(outcome.code) });
-  return redirect(`/admin/ticketing/tickets/${encodeURIComponent(outcome.value.id)}`);
-}
+// The box office: a ticket's page and revoking it (logged in the event log); products and orders are in ticketing-orders.ts.
 
 function ticketPage(ctx: Ctx, options: { notice?: string; error?: string; status?: number } = {}): Response {
   const ticket = findTicket(ctx.deps.writer.sqlite, ctx.params.id ?? "");
@@ -273,8 +248,6 @@ export const ticketingRoutes: readonly Route[] = [
   { method: "POST", path: "/admin/ticketing/events", access: STAFF, handle: createEventForm },
   { method: "GET", path: "/admin/ticketing/events/:id", access: STAFF, handle: (ctx) => editPage(ctx, requireEvent(ctx)) },
   { method: "POST", path: "/admin/ticketing/events/:id", access: STAFF, handle: editEventForm },
-  { method: "POST", path: "/admin/ticketing/events/:id/products", access: STAFF, handle: addProductForm },
-  { method: "POST", path: "/admin/ticketing/events/:id/tickets", access: STAFF, handle: issueTicketForm },
   { method: "GET", path: "/admin/ticketing/tickets/:id", access: STAFF, handle: (ctx) => ticketPage(ctx) },
   { method: "POST", path: "/admin/ticketing/tickets/:id/revoke", access: STAFF, handle: revokeTicketForm },
 ];

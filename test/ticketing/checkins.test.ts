@@ -129,7 +129,7 @@ describe("tickets and check-ins", () => {
     expect((await scan({ qr: issue().qr, nonce: nonce() }, readerToken)).status).toBe(403);
   });
 
-  test("the box office page adds a product (12,50), issues a ticket to its printable QR page, and revokes it, logged", async () => {
+  test("the box office page adds a product (12,50), sells a ticket (an order) to its printable QR page, and revokes it, logged", async () => {
     const client = new Client(box);
     await client.login();
     const added = await client.post(`/admin/ticketing/events/${eventId}/products`, { name: "Réduit <b>", price: "12,50", quota: "" });
@@ -138,15 +138,20 @@ describe("tickets and check-ins", () => {
     expect(page).toContain("Réduit &lt;b&gt;");
     const product = box.writer.sqlite.query<{ id: string; price: number }, []>("SELECT id, price_minor AS price FROM ticket_products WHERE name = 'Réduit <b>'").get()!;
     expect(product.price).toBe(1250);
-    const issued = await client.post(`/admin/ticketing/events/${eventId}/tickets`, { product_id: product.id, holder_name: "<i>Grace</i>" });
-    expect(issued.status).toBe(303);
-    const location = issued.headers.get("location")!;
+    // The sell form: the product's first price carries the product's id.
+    const sold = await client.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: "box-office-checkins-1", [`qty_${product.id}`]: "1", holders: "<i>Grace</i>", buyer_name: "", payment: "cash" });
+    expect(sold.status).toBe(303);
+    const orderLocation = sold.headers.get("location")!;
+    expect(orderLocation).toMatch(/^\/admin\/ticketing\/orders\/[0-9A-Z]{26}\?created=1$/);
+    const ticketId = box.writer.sqlite.query<{ id: string }, []>("SELECT t.id FROM tickets t JOIN orders o ON o.id = t.order_id WHERE o.idempotency_key = 'box-office-checkins-1'").get()!.id;
+    const location = `/admin/ticketing/tickets/${ticketId}`;
+    expect(await (await client.get(orderLocation)).text()).toContain(`href="${location}"`);
     const ticketPage = await (await client.get(location)).text();
     expect(ticketPage).toContain("&lt;i&gt;Grace&lt;/i&gt;");
     expect(ticketPage).toContain("<svg");
     const revoked = await client.post(`${location}/revoke`, {});
     expect(revoked.status).toBe(200);
-    const kinds = box.writer.sqlite.query<{ kind: string }, []>("SELECT kind FROM event_log WHERE kind LIKE 'ticket.%' ORDER BY seq").all().map((row) => row.kind);
-    expect(kinds).toEqual(["ticket.issued", "ticket.revoked"]);
+    const kinds = box.writer.sqlite.query<{ kind: string }, []>("SELECT kind FROM event_log WHERE kind LIKE 'ticket.%' OR kind LIKE 'order.%' ORDER BY seq").all().map((row) => row.kind);
+    expect(kinds).toEqual(["order.created", "ticket.revoked"]);
   });
 });

@@ -7,6 +7,7 @@ import type { MessageKey } from "../i18n/index.ts";
 import type { View } from "../view.ts";
 import { eventTime, type AgendaEvent } from "./agenda.tsx";
 import { BoxOffice, EMPTY_PRODUCT_FORM, type ProductForm, type ProductRow } from "./ticketing-tickets.tsx";
+import type { SellFormValues } from "./ticketing-orders.tsx";
 import { Notices } from "./wallet-common.tsx";
 import { EventDoorLinks } from "./door-admin.tsx";
 
@@ -138,8 +139,9 @@ export function EventEditPage({
   error,
   products = [],
   productForm = EMPTY_PRODUCT_FORM,
+  sell,
   door,
-}: PageProps & { eventId: string; title: string; publicKeyHex: string; products?: readonly ProductRow[]; productForm?: ProductForm; door?: { lists: number; conflicts: number } | undefined }) {
+}: PageProps & { eventId: string; title: string; publicKeyHex: string; products?: readonly ProductRow[]; productForm?: ProductForm; sell: SellFormValues; door?: { lists: number; conflicts: number } | undefined }) {
   const { t } = view;
   return (
     <Layout view={view} title={t("events_admin.edit_title", { title })} titleIsHtml>
@@ -153,7 +155,7 @@ export function EventEditPage({
       <p class="muted">
         <small>{t("events_admin.key", { key: publicKeyHex })}</small>
       </p>
-      <BoxOffice view={view} eventId={eventId} products={products} form={productForm} />
+      <BoxOffice view={view} eventId={eventId} products={products} form={productForm} sell={sell} />
       {door ? <EventDoorLinks view={view} eventId={eventId} lists={door.lists} conflicts={door.conflicts} /> : null}
       <p>
         <a class="standalone" href={`/agenda/${encodeURIComponent(eventId)}`}>

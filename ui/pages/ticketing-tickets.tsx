@@ -1,11 +1,12 @@
 /**
- * The box office on an event's admin page (products, issuing a ticket) and one ticket's printable
- * page with its QR code and a revoke button. User text goes out escaped (`safe`); the QR is an SVG
+ * The box office on an event's admin page (ticket types, their prices, the sell form) and one
+ * ticket's printable page with its QR code, its order and a revoke button. User text goes out escaped (`safe`); the QR is an SVG
  * rendered on the box from the signed payload.
  */
 import { CsrfField, Layout } from "../layout.tsx";
 import type { View } from "../view.ts";
 import { eventTime } from "./agenda.tsx";
+import { EMPTY_PRODUCT_SETTINGS, ProductSettingsFields, SellForm, type PriceRow, type ProductSettingsForm, type SellFormValues } from "./ticketing-orders.tsx";
 import { formatEuros, Notices } from "./wallet-common.tsx";
 
 export interface ProductRow {
@@ -14,19 +15,43 @@ export interface ProductRow {
   readonly priceMinor: number;
   readonly quota: number | null;
   readonly issued: number;
+  readonly active: boolean;
+  readonly perOrderMax: number | null;
+  readonly perPersonMax: number | null;
+  /** Its prices, first first (withdrawn ones included, marked). */
+  readonly prices: readonly PriceRow[];
 }
 
-export interface ProductForm {
-  readonly name: string;
-  readonly price: string;
-  readonly quota: string;
+/** The add-a-ticket-type form as typed. */
+export type ProductForm = ProductSettingsForm;
+export const EMPTY_PRODUCT_FORM: ProductForm = EMPTY_PRODUCT_SETTINGS;
+
+function PriceList({ view, prices }: { view: View; prices: readonly PriceRow[] }) {
+  return (
+    <ul class="plain">
+      {prices.map((price) => (
+        <li safe>{`${price.label} · ${formatEuros(view, price.amountMinor)}${price.kind === "free" ? " min." : ""}${price.active ? "" : ` (${view.t("product_admin.inactive")})`}`}</li>
+      ))}
+    </ul>
+  );
 }
 
-export const EMPTY_PRODUCT_FORM: ProductForm = { name: "", price: "", quota: "" };
+function limitsText(view: View, product: ProductRow): string {
+  const parts: string[] = [];
+  if (product.perOrderMax !== null) parts.push(view.t("product_admin.per_order_short", { count: product.perOrderMax }));
+  if (product.perPersonMax !== null) parts.push(view.t("product_admin.per_person_short", { count: product.perPersonMax }));
+  return parts.length === 0 ? view.t("product_admin.none") : parts.join(", ");
+}
 
-export function BoxOffice({ view, eventId, products, form }: { view: View; eventId: string; products: readonly ProductRow[]; form: ProductForm }) {
+/**
+ * The box office on an event's page: its ticket types with their prices and limits, the sell form
+ * (several prices and quantities, the buyer, holders' names, the payment), and a form to add a
+ * ticket type.
+ */
+export function BoxOffice({ view, eventId, products, form, sell }: { view: View; eventId: string; products: readonly ProductRow[]; form: ProductForm; sell: SellFormValues }) {
   const { t } = view;
   const base = `/admin/ticketing/events/${encodeURIComponent(eventId)}`;
+  const sellProducts = products.filter((product) => product.active).map((product) => ({ id: product.id, name: product.name, prices: product.prices.filter((price) => price.active) }));
   return (
     <section>
       <h2>{t("box_office.title")}</h2>
@@ -37,55 +62,48 @@ export function BoxOffice({ view, eventId, products, form }: { view: View; event
           <thead>
             <tr>
               <th scope="col">{t("box_office.product")}</th>
-              <th scope="col">{t("box_office.price")}</th>
+              <th scope="col">{t("product_admin.prices")}</th>
               <th scope="col">{t("box_office.issued")}</th>
+              <th scope="col">{t("product_admin.limits")}</th>
+              <th scope="col">
+                <span class="visually-hidden">{t("product_admin.edit")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {products.map((product) => (
               <tr>
                 <td data-label={t("box_office.product")} safe>
-                  {product.name}
+                  {product.active ? product.name : `${product.name} (${t("product_admin.inactive")})`}
                 </td>
-                <td data-label={t("box_office.price")} safe>
-                  {formatEuros(view, product.priceMinor)}
+                <td data-label={t("product_admin.prices")}>
+                  <PriceList view={view} prices={product.prices} />
                 </td>
                 <td data-label={t("box_office.issued")} safe>
                   {product.quota === null ? String(product.issued) : `${product.issued} / ${product.quota}`}
+                </td>
+                <td data-label={t("product_admin.limits")} safe>
+                  {limitsText(view, product)}
+                </td>
+                <td>
+                  <a class="button" href={`/admin/ticketing/products/${encodeURIComponent(product.id)}`} aria-label={t("product_admin.edit_named", { name: product.name })}>
+                    {t("product_admin.edit")}
+                  </a>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {products.length > 0 && (
-        <form method="post" action={`${base}/tickets`} class="form">
-          <CsrfField view={view} />
-          <h3>{t("box_office.issue")}</h3>
-          <label for="product_id">{t("box_office.product")}</label>
-          <select id="product_id" name="product_id">
-            {products.map((product) => (
-              <option value={product.id} safe>
-                {product.name}
-              </option>
-            ))}
-          </select>
-          <label for="holder_name">{t("box_office.holder")}</label>
-          <input id="holder_name" name="holder_name" maxlength="200" />
-          <button type="submit" class="primary">
-            {t("box_office.issue")}
-          </button>
-        </form>
-      )}
+      {products.length > 0 && <SellForm view={view} eventId={eventId} products={sellProducts} form={sell} />}
+      <p>
+        <a class="standalone" href={`/admin/ticketing/orders?event=${encodeURIComponent(eventId)}`}>
+          {t("orders.event_filter")}
+        </a>
+      </p>
       <form method="post" action={`${base}/products`} class="form">
-        <CsrfField view={view} />
         <h3>{t("box_office.add_product")}</h3>
-        <label for="product_name">{t("box_office.product")}</label>
-        <input id="product_name" name="name" required maxlength="100" value={form.name} />
-        <label for="product_price">{t("box_office.price")}</label>
-        <input id="product_price" name="price" inputmode="decimal" required placeholder="12,50" value={form.price} />
-        <label for="product_quota">{t("box_office.quota")}</label>
-        <input id="product_quota" name="quota" inputmode="numeric" value={form.quota} />
+        <ProductSettingsFields view={view} form={form} adding={true} />
         <button type="submit">{t("box_office.add_product")}</button>
       </form>
     </section>
@@ -101,6 +119,8 @@ export interface TicketView {
   readonly state: "valid" | "revoked";
   readonly validFromMs: number;
   readonly validUntilMs: number;
+  /** The order it was sold in (null when issued by hand before orders existed). */
+  readonly orderId?: string | null | undefined;
 }
 
 export function TicketPage({ view, ticket, qrSvg, notice, error }: { view: View; ticket: TicketView; qrSvg: string; notice?: string | undefined; error?: string | undefined }) {
@@ -130,6 +150,13 @@ export function TicketPage({ view, ticket, qrSvg, notice, error }: { view: View;
           </button>
         </form>
       )}
+      {ticket.orderId ? (
+        <p class="no-print">
+          <a class="standalone" href={`/admin/ticketing/orders/${encodeURIComponent(ticket.orderId)}`}>
+            {t("ticket.order")}
+          </a>
+        </p>
+      ) : null}
       <p class="no-print">
         <a class="standalone" href={`/admin/ticketing/events/${encodeURIComponent(ticket.eventId)}`}>
           {t("common.back")}
