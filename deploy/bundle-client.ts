@@ -17,6 +17,8 @@ export const GENERATED_FOLDER = join(ROOT, "ui/static/gen");
 export const CLIENT_BUNDLES: readonly { readonly entry: string; readonly output: string }[] = [
   // The ticket verifier alone: the equivalence tests and the browser benchmark load it.
   { entry: "ui/client/door-verify.ts", output: "door-verify.js" },
+  // The door page's offline module (the verifier inside): /assets/door-offline.js.
+  { entry: "ui/client/door-offline.ts", output: "door-offline.js" },
 ];
 
 function banner(entry: string): string {

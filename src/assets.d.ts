@@ -11,3 +11,13 @@ declare module "*.js" {
   const path: string;
   export default path;
 }
+
+declare module "*.svg" {
+  const path: string;
+  export default path;
+}
+
+declare module "*.webmanifest" {
+  const path: string;
+  export default path;
+}

@@ -11,6 +11,8 @@ import tapsJsPath from "../../ui/static/taps.js" with { type: "file" };
 import tillJsPath from "../../ui/static/till.js" with { type: "file" };
 import doorJsPath from "../../ui/static/door.js" with { type: "file" };
 import doorCameraJsPath from "../../ui/static/door-camera.js" with { type: "file" };
+import doorOfflineJsPath from "../../ui/static/gen/door-offline.js" with { type: "file" };
+import doorIconPath from "../../ui/static/door-icon.svg" with { type: "file" };
 import jsqrPath from "jsqr/dist/jsQR.js" with { type: "file" };
 
 export interface Asset {
@@ -32,6 +34,10 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   // The door page's camera scanner, and jsQR (1.4.0, Apache-2.0), the QR decoder it loads when
   // the browser has no BarcodeDetector for QR codes (desktop Chrome on Linux, Safari, Firefox).
   "door-camera.js": { path: doorCameraJsPath, contentType: "text/javascript; charset=utf-8" },
+  // The offline door (ui/client/door-offline.ts bundled with @noble/curves by deploy/bundle-client.ts)
+  // and the installed door page's icon.
+  "door-offline.js": { path: doorOfflineJsPath, contentType: "text/javascript; charset=utf-8" },
+  "door-icon.svg": { path: doorIconPath, contentType: "image/svg+xml" },
   "jsqr.js": { path: jsqrPath, contentType: "text/javascript; charset=utf-8" },
 };
 

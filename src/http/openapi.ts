@@ -6,6 +6,7 @@
 import { doorPaths } from "./openapi-door.ts";
 import { posPaths } from "./openapi-pos.ts";
 import { tapPaths } from "./openapi-taps.ts";
+import { paymentPaths } from "./openapi-payments.ts";
 import type { Route } from "./router.ts";
 
 const error = { $ref: "#/components/schemas/Error" };
@@ -126,6 +127,7 @@ export function openApiDocument(version: string, routes: readonly Route[]) {
     },
     ...doorPaths,
     ...tapPaths,
+    ...paymentPaths,
     ...posPaths,
   };
   const described = new Set(Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`)));

@@ -5,6 +5,7 @@
  */
 import { Layout } from "../layout.tsx";
 import { DoorCamera } from "./door-camera.tsx";
+import { DoorOffline, DoorOfflineHead } from "./door-offline.tsx";
 import type { MessageKey } from "../i18n/index.ts";
 import { formatTime, type View } from "../view.ts";
 
@@ -159,9 +160,10 @@ export function DoorPage({
 }) {
   const { t } = view;
   return (
-    <Layout view={view} title={t("door.title")}>
+    <Layout view={view} title={t("door.title")} head={<DoorOfflineHead />}>
       <script src="/assets/door.js" defer></script>
       <script src="/assets/door-camera.js" defer></script>
+      <DoorOffline view={view} listId={listId ?? eventId} />
       <form method="get" action="/door" class="door-event">
         <label for="door-event">{lists ? t("door.list") : t("door.event")}</label>
         {lists ? (
