@@ -8,6 +8,7 @@ import { AuthService, readerBinding } from "./auth/index.ts";
 import { dataDir, ensureDataDir, loadOrCreateVenueKey, migrate, openDatabase, readTimeFloor, Writer, type DataDir, type Sqlite } from "./db/index.ts";
 import { findVenue, type Venue } from "./federation/index.ts";
 import { createHttpApp, TapHub, WindowLimiter, type HttpApp, type HttpDeps, type TlsInfo } from "./http/index.ts";
+import { STRIPE_API_BASE, stripeProvider, type PaymentProviderFactory } from "./ticketing/index.ts";
 import {
   AppError,
   limits,
@@ -39,6 +40,15 @@ export interface BoxOptions {
   readonly simulatedReaders?: boolean;
   /** Lifts the server's idle timeout for one request (set by `serve`; absent under app.handle). */
   readonly keepOpen?: (request: Request) => void;
+  /** The payment provider for the settings' keys; default Stripe over fetch at `stripeApiBaseUrl`. */
+  readonly paymentProvider?: PaymentProviderFactory;
+  /** Stripe's API address (tests point it at a local stand-in); default https://api.stripe.com. */
+  readonly stripeApiBaseUrl?: string;
+}
+
+/** Stripe when both of its keys are set, else no online payment. */
+export function stripeProviderFactory(clock: Clock, apiBaseUrl: string = STRIPE_API_BASE): PaymentProviderFactory {
+  return (keys) => (keys.stripeSecretKey && keys.stripeWebhookSecret ? stripeProvider({ secretKey: keys.stripeSecretKey, webhookSecret: keys.stripeWebhookSecret, clock, apiBaseUrl }) : undefined);
 }
 
 export interface Box {
@@ -93,6 +103,10 @@ export function openBox(options: BoxOptions): Box {
     taps: new TapHub({ clock, newId, bindingOf: (readerKey) => readerBinding(sqlite, readerKey)?.terminalId }),
     simulatedReaders: options.simulatedReaders ?? false,
     keepOpen: options.keepOpen ?? (() => undefined),
+    payments: {
+      providerFor: options.paymentProvider ?? stripeProviderFactory(clock, options.stripeApiBaseUrl),
+      orderLimiter: new WindowLimiter({ windowMs: limits.holderPageWindowMs, maxHits: limits.holderPageRequestsPerWindow, maxKeys: limits.rateLimiterKeys }),
+    },
   };
   return {
     dir,

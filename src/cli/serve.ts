@@ -77,6 +77,7 @@ export async function serve(config: Config, logger: Logger = jsonLogger(systemCl
     logger,
     timezone: venue?.timezone ?? "Europe/Paris",
     closing: { signer: box.signer, newId: box.deps.newId, random: box.deps.random },
+    holds: { signer: box.signer, newId: box.deps.newId, providerFor: box.deps.payments.providerFor },
   });
   const httpUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${http.port}/`;
   const httpsUrl = https ? `https://${config.host === "0.0.0.0" ? "localhost" : config.host}:${https.port}/` : undefined;

@@ -2,6 +2,7 @@
 import type { AuthService } from "../auth/index.ts";
 import type { Writer } from "../db/index.ts";
 import type { Clock, IdFactory, Logger, RandomSource, Signer } from "../kernel/index.ts";
+import type { PaymentProviderFactory } from "../ticketing/index.ts";
 import type { WindowLimiter } from "./limiter.ts";
 import type { TapHub } from "./tap-hub.ts";
 
@@ -15,6 +16,14 @@ export interface TlsInfo {
   /** The certificate users install to trust the box (served at /ca.crt). */
   readonly caCertPem: string;
   readonly httpsPort: number;
+}
+
+/** Online sales: the payment provider for the current settings, and the public order forms' rate limit. */
+export interface OnlinePayments {
+  /** Built by app.ts (Stripe over fetch by default; tests inject a local API address or a fake). */
+  readonly providerFor: PaymentProviderFactory;
+  /** Requests per address to the public order form and order pages (in memory, see limiter.ts). */
+  readonly orderLimiter: WindowLimiter;
 }
 
 export interface HttpDeps {
@@ -41,4 +50,6 @@ export interface HttpDeps {
   readonly simulatedReaders: boolean;
   /** Lifts the server's idle timeout for one long-lived response (event streams). */
   readonly keepOpen: (request: Request) => void;
+  /** Online sales: the payment provider and the public forms' limiter (http/online-sales.ts). */
+  readonly payments: OnlinePayments;
 }

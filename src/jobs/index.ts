@@ -3,7 +3,7 @@
  * sessions every hour, stored idempotent answers past 30 days every night; and the print worker
  * (print-worker.ts), which sends the print queue with retry; the automatic closures at the end of each
  * business day (closures.ts); the mail sender (mail-sender.ts), which sends the e-mail outbox through
- * SMTP every 10 seconds. Demurrage joins later.
+ * SMTP every 10 seconds; the expiry of online orders' holds every minute (holds.ts). Demurrage joins later.
  */
 import { Cron } from "croner";
 import { purgeExpiredSessions } from "../auth/index.ts";
@@ -13,10 +13,12 @@ import type { OperationDeps } from "../wallet/index.ts";
 import { runClosureJob, scheduleClosures } from "./closures.ts";
 import { PrintWorker, type PrintWorkerOptions } from "./print-worker.ts";
 import { MAIL_SENDER_CRON, MailSender, type MailSenderOptions } from "./mail-sender.ts";
+import { scheduleHoldExpiry, type HoldJobDeps } from "./holds.ts";
 
 export { businessDayTurned, closureCronPattern, runClosureJob, scheduleClosures, type ClosureJobDeps } from "./closures.ts";
 export { MAIL_SENDER_CRON, MailSender, messageIdOf, type MailOutcome, type MailSenderDeps, type MailSenderOptions } from "./mail-sender.ts";
 export { SMTP_TIMEOUTS, smtpTransport, type MailAttachment, type MailMessage, type SmtpPort, type SmtpTimeouts } from "./smtp.ts";
+export { HOLD_EXPIRY_CRON, runHoldExpiry, scheduleHoldExpiry, type HoldExpiryResult, type HoldJobDeps } from "./holds.ts";
 export { PrintWorker, startPrintWorker, type PrintWorkerDeps, type PrintWorkerOptions, type SendOutcome } from "./print-worker.ts";
 
 export interface JobDeps {
@@ -30,6 +32,8 @@ export interface JobDeps {
   readonly closing?: OperationDeps;
   /** The SMTP port and retry timings of the mail sender (tests inject them). */
   readonly mailing?: MailSenderOptions;
+  /** Signs the expiry of held orders and closes their checkouts; without it holds are not expired. */
+  readonly holds?: Pick<HoldJobDeps, "signer" | "newId" | "providerFor">;
 }
 
 export interface Jobs {
@@ -58,6 +62,9 @@ export function startJobs(deps: JobDeps, options: { paused?: boolean } = {}): Jo
     crons.push(scheduleClosures({ writer: deps.writer, logger: deps.logger, closing }, { timezone: deps.timezone, paused: options.paused ?? false }));
     // A box that was off when a business day ended closes it now.
     if (!options.paused) void runClosureJob({ writer: deps.writer, logger: deps.logger, closing }).catch((error: unknown) => deps.logger.log("error", "automatic closure failed", { error: String(error) }));
+  }
+  if (deps.holds) {
+    crons.push(scheduleHoldExpiry({ writer: deps.writer, clock: deps.clock, logger: deps.logger, ...deps.holds }, { timezone: deps.timezone, paused: options.paused ?? false }));
   }
   const mailSender = new MailSender(deps, deps.mailing);
   crons.push(

@@ -20,6 +20,8 @@ export const SIGNING_CONTEXTS = {
   peerRequest: "tibox-peer-request/v1",
   /** A simulated tap sent by `tibox tap` beside a serving box, signed with the venue key. */
   simulatorTap: "tibox-simulator-tap/v1",
+  /** The key of buyers' order page links: the venue's (deterministic) signature of a fixed label. */
+  orderLink: "tibox-order-link/v1",
   /** The key of members' private page links: the venue's (deterministic) signature of a fixed label. */
   memberLink: "tibox-member-link/v1",
 } as const;

@@ -8,6 +8,7 @@ import { doorOfflineEn } from "./door-offline-en.ts";
 import { paymentsEn } from "./payments-en.ts";
 import { ordersEn } from "./orders-en.ts";
 import { membersEn } from "./members-en.ts";
+import { mailEn } from "./mail-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -683,4 +684,6 @@ export const en: Record<MessageKey, string> = {
   ...ordersEn,
   // The member register, products, fields and the member's own page live in members-*.ts.
   ...membersEn,
+  // E-mail settings, the outbox, the waiting list and the thermal ticket print live in mail-*.ts.
+  ...mailEn,
 };

@@ -11,6 +11,7 @@ import { doorOfflineFr } from "./door-offline-fr.ts";
 import { paymentsFr } from "./payments-fr.ts";
 import { ordersFr } from "./orders-fr.ts";
 import { membersFr } from "./members-fr.ts";
+import { mailFr } from "./mail-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -687,6 +688,8 @@ export const fr = {
   ...ordersFr,
   // The member register, products, fields and the member's own page live in members-*.ts.
   ...membersFr,
+  // E-mail settings, the outbox, the waiting list and the thermal ticket print live in mail-*.ts.
+  ...mailFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

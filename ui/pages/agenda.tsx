@@ -2,6 +2,7 @@
  * The public agenda: upcoming public events, dates in the venue's timezone, one shareable page
  * per event and an iCal feed. Anyone may read it, on a phone; every event text is escaped.
  */
+import type { Children } from "@kitajs/html";
 import { Layout } from "../layout.tsx";
 import type { View } from "../view.ts";
 
@@ -70,11 +71,13 @@ export function AgendaPage({ view, events }: { view: View; events: readonly Agen
   );
 }
 
-export function AgendaEventPage({ view, event, shareUrl }: { view: View; event: AgendaEvent; shareUrl: string }) {
+/** `children`: the order form (rendered HTML, see http/online-sales.ts), when tickets are sold online. */
+export function AgendaEventPage({ view, event, shareUrl, children }: { view: View; event: AgendaEvent; shareUrl: string; children?: Children }) {
   const { t } = view;
   return (
     <Layout view={view} title={event.title}>
       <EventCard view={view} event={event} linked={false} />
+      {children}
       <p>
         <label for="share">{t("agenda.share")}</label>
         <input id="share" readonly value={shareUrl} />

@@ -1,0 +1,247 @@
+/**
+ * Online orders, public side: the order form on an event's agenda page (quantities per price, a
+ * chosen amount for a free price, an optional donation, the buyer's name and e-mail, pay on site
+ * or online), and the buyer's order page reached by its private link (tickets with their QR code
+ * once paid or to pay on site; "payment pending" while held; expired, cancelled, refunded).
+ * Every user-supplied text (names, labels, titles) is rendered with `safe`.
+ */
+import { CsrfField, Layout } from "../layout.tsx";
+import type { MessageKey } from "../i18n/index.ts";
+import { formatTime, type View } from "../view.ts";
+import { decimalText, formatEuros, Notices } from "./wallet-common.tsx";
+
+export interface OrderFormPrice {
+  readonly id: string;
+  readonly productName: string;
+  readonly label: string;
+  readonly kind: "full" | "reduced" | "free";
+  readonly amountMinor: number;
+  /** Places left for the product (null: not limited); 0 shows "sold out". */
+  readonly left: number | null;
+  readonly perOrderMax: number | null;
+}
+
+export interface OrderFormProps {
+  readonly view: View;
+  readonly eventId: string;
+  readonly prices: readonly OrderFormPrice[];
+  readonly payOnSite: boolean;
+  readonly payOnline: boolean;
+  readonly donations: { readonly minMinor: number } | null;
+  /** The idempotency key of this form: a double submit makes one order. */
+  readonly orderKey: string;
+  /** What the buyer typed, when the form comes back with an error. */
+  readonly typed: ReadonlyMap<string, string>;
+  readonly error?: string | undefined;
+}
+
+const QUANTITY_MAX = 20;
+
+export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donations, orderKey, typed, error }: OrderFormProps) {
+  const { t } = view;
+  const chosen = typed.get("payment") ?? (payOnline ? "online" : "on_site");
+  return (
+    <section class="online-order" aria-labelledby="order-title">
+      <h2 id="order-title">{t("online_order.title")}</h2>
+      <Notices error={error} />
+      <form method="post" action={`/agenda/${encodeURIComponent(eventId)}/order`} class="form narrow">
+        <CsrfField view={view} />
+        <input type="hidden" name="order_key" value={orderKey} />
+        <table class="order-prices">
+          <thead>
+            <tr>
+              <th scope="col">{t("online_order.price")}</th>
+              <th scope="col">{t("online_order.amount")}</th>
+              <th scope="col">{t("online_order.quantity")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {prices.map((price) => {
+              const soldOut = price.left !== null && price.left <= 0;
+              const max = Math.min(QUANTITY_MAX, price.perOrderMax ?? QUANTITY_MAX, price.left ?? QUANTITY_MAX);
+              return (
+                <tr>
+                  <th scope="row">
+                    <label for={`q_${price.id}`}>
+                      <span safe>{price.productName}</span> · <span safe>{price.label}</span>
+                    </label>
+                  </th>
+                  <td>
+                    {price.kind === "free" ? (
+                      <>
+                        <label for={`a_${price.id}`} class="visually-hidden">
+                          {t("online_order.free_amount")}
+                        </label>
+                        <input id={`a_${price.id}`} name={`a_${price.id}`} inputmode="decimal" size="6" value={typed.get(`a_${price.id}`) ?? decimalText(price.amountMinor, 2, view.lang === "fr" ? "," : ".")} />
+                        <small>{t("online_order.free_minimum", { amount: formatEuros(view, price.amountMinor) })}</small>
+                      </>
+                    ) : (
+                      formatEuros(view, price.amountMinor)
+                    )}
+                  </td>
+                  <td>
+                    {soldOut ? (
+                      <span class="badge">{t("online_order.sold_out")}</span>
+                    ) : (
+                      <input id={`q_${price.id}`} name={`q_${price.id}`} type="number" min="0" max={String(max)} step="1" value={typed.get(`q_${price.id}`) ?? "0"} />
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {donations ? (
+          <>
+            <label for="donation">{t("online_order.donation")}</label>
+            <input id="donation" name="donation" inputmode="decimal" value={typed.get("donation") ?? ""} aria-describedby="donation_help" />
+            <small id="donation_help">{t("online_order.donation_help", { amount: formatEuros(view, donations.minMinor) })}</small>
+          </>
+        ) : null}
+        <label for="buyer_name">{t("online_order.buyer_name")}</label>
+        <input id="buyer_name" name="buyer_name" required maxlength="200" autocomplete="name" value={typed.get("buyer_name") ?? ""} />
+        <label for="buyer_email">{t("online_order.buyer_email")}</label>
+        <input id="buyer_email" name="buyer_email" type="email" required maxlength="200" autocomplete="email" value={typed.get("buyer_email") ?? ""} />
+        <fieldset>
+          <legend>{t("online_order.payment")}</legend>
+          {payOnline ? (
+            <label>
+              <input type="radio" name="payment" value="online" checked={chosen === "online"} /> {t("online_order.pay_online")}
+            </label>
+          ) : null}
+          {payOnSite ? (
+            <label>
+              <input type="radio" name="payment" value="on_site" checked={chosen === "on_site" || !payOnline} /> {t("online_order.pay_on_site")}
+            </label>
+          ) : null}
+        </fieldset>
+        <button type="submit" class="primary">
+          {t("online_order.submit")}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export interface OrderPageLine {
+  readonly label: string;
+  readonly quantity: number;
+  readonly amountMinor: number;
+}
+
+export interface OrderPageTicket {
+  readonly id: string;
+  readonly eventTitle: string;
+  readonly productName: string;
+  readonly holderName: string;
+  readonly state: "valid" | "revoked";
+  /** The QR code as SVG made on the box (trusted markup), or null when it is not shown. */
+  readonly qrSvg: string | null;
+}
+
+export interface OrderPageProps {
+  readonly view: View;
+  readonly reference: string;
+  readonly state: string;
+  readonly buyerName: string;
+  readonly totalMinor: number;
+  readonly holdUntilMs: number | null;
+  readonly lines: readonly OrderPageLine[];
+  readonly tickets: readonly OrderPageTicket[];
+  /** The path with ?k= of this page, for the pay and cancel buttons. */
+  readonly selfPath: string;
+  /** Online payment can be (re)started for this held order. */
+  readonly canPay: boolean;
+  /** Which return page this is: after paying, after giving up, or the page itself. */
+  readonly returned: "paid" | "cancelled" | null;
+  readonly notice?: string | undefined;
+  readonly error?: string | undefined;
+}
+
+function stateKey(state: string): MessageKey {
+  return `order_state.${state}` as MessageKey;
+}
+
+export function OrderPage(props: OrderPageProps) {
+  const { view, reference, state, buyerName, totalMinor, holdUntilMs, lines, tickets, selfPath, canPay, returned } = props;
+  const { t } = view;
+  const [path, query] = selfPath.split("?");
+  const action = (verb: string) => `${path}/${verb}?${query}`;
+  return (
+    <Layout view={view} title={t("order_page.title", { reference })} titleIsHtml={true}>
+      {returned === "paid" && state === "held" ? <meta http-equiv="refresh" content="5" /> : null}
+      <Notices notice={props.notice} error={props.error} />
+      {returned === "paid" && state === "held" ? <p role="status">{t("order_page.confirming")}</p> : null}
+      {returned === "cancelled" && state === "held" ? <p role="status">{t("order_page.not_paid")}</p> : null}
+      <p class="order-state">
+        <strong class={`badge order-${state}`}>{t(stateKey(state))}</strong>
+      </p>
+      {state === "held" && holdUntilMs !== null ? <p>{t("order_page.held_until", { time: formatTime(view, holdUntilMs) })}</p> : null}
+      {state === "pay_on_site" ? <p>{t("order_page.pay_on_site_help")}</p> : null}
+      <p>
+        {t("order_page.buyer")} <span safe>{buyerName}</span>
+      </p>
+      <table class="order-lines">
+        <tbody>
+          {lines.map((line) => (
+            <tr>
+              <th scope="row" safe>
+                {line.label}
+              </th>
+              <td>× {String(line.quantity)}</td>
+              <td>{formatEuros(view, line.amountMinor)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t("order_page.total")}</th>
+            <td></td>
+            <td>{formatEuros(view, totalMinor)}</td>
+          </tr>
+        </tfoot>
+      </table>
+      {state === "held" ? (
+        <div class="actions">
+          {canPay ? (
+            <form method="post" action={action("pay")} class="inline">
+              <CsrfField view={view} />
+              <button type="submit" class="primary">
+                {t("order_page.pay_now")}
+              </button>
+            </form>
+          ) : null}
+          <form method="post" action={action("cancel")} class="inline">
+            <CsrfField view={view} />
+            <button type="submit">{t("order_page.cancel")}</button>
+          </form>
+        </div>
+      ) : null}
+      {tickets.some((ticket) => ticket.qrSvg !== null) ? <h2>{t("order_page.tickets")}</h2> : null}
+      {tickets
+        .filter((ticket) => ticket.qrSvg !== null)
+        .map((ticket) => (
+          <article class="order-ticket">
+            <h3>
+              <span safe>{ticket.eventTitle}</span> · <span safe>{ticket.productName}</span>
+            </h3>
+            <p safe>{ticket.holderName}</p>
+            <div class="ticket-qr" role="img" aria-label={t("order_page.qr_label")}>
+              {ticket.qrSvg}
+            </div>
+            <p class="muted">{t("order_page.ticket_number", { id: ticket.id })}</p>
+          </article>
+        ))}
+    </Layout>
+  );
+}
+
+/** The page for an unknown order or a wrong link: the same for both, so links cannot be probed. */
+export function OrderUnknownPage({ view }: { view: View }) {
+  const { t } = view;
+  return (
+    <Layout view={view} title={t("order_page.unknown_title")}>
+      <p>{t("order_page.unknown")}</p>
+    </Layout>
+  );
+}
