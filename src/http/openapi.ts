@@ -85,8 +85,19 @@ export function openApiDocument(version: string, routes: readonly Route[]) {
                     uid: { type: "string" },
                     state: { enum: ["new", "active", "lost", "blocked"] },
                     balances: { $ref: "#/components/schemas/Balances" },
-                    member: { type: ["object", "null"] },
-                    membership: { type: ["object", "null"] },
+                    member: {
+                      type: ["object", "null"],
+                      description: "The card's member (an erased member's name is their pseudonym); null for a card of no member",
+                      properties: { id: { type: "string" }, name: { type: "string" } },
+                    },
+                    membership: {
+                      type: ["object", "null"],
+                      description: "null for a card of no member",
+                      properties: {
+                        valid: { type: "boolean", description: "now lies inside the member's latest membership" },
+                        until: { type: ["integer", "null"], description: "end of the latest membership (ms, exclusive); null when they never had one" },
+                      },
+                    },
                   },
                 },
               },
