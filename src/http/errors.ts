@@ -104,14 +104,6 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   payment_provider_unavailable: 502,
   payment_provider_refused: 502,
   payments_not_configured: 503,
-  // Online sales (http/online-sales.ts, payment-webhooks.ts).
-  online_sales_closed: 409,
-  order_hold_over: 409,
-  checkout_mismatch: 409,
-  too_many_requests: 429,
-  payment_provider_unavailable: 502,
-  payment_provider_refused: 502,
-  payments_not_configured: 503,
 };
 
 export function statusForCode(code: string): number {
