@@ -46,8 +46,6 @@ export const ordersEn: Record<keyof typeof ordersFr, string> = {
   "product_admin.price_saved": "Price saved.",
   "product_admin.inactive": "withdrawn",
   "sell.title": "Sell",
-  "sell.quantity_for": "Quantity: {name}",
-  "sell.amount_for": "Chosen amount: {name}",
   "sell.quantity": "Quantity",
   "sell.amount": "Chosen amount (pay what you want)",
   "sell.buyer_name": "Buyer's name",

@@ -47,8 +47,6 @@ export const ordersFr = {
   "product_admin.price_saved": "Prix enregistré.",
   "product_admin.inactive": "retiré",
   "sell.title": "Vendre",
-  "sell.quantity_for": "Quantité : {name}",
-  "sell.amount_for": "Montant choisi : {name}",
   "sell.quantity": "Quantité",
   "sell.amount": "Montant choisi (prix libre)",
   "sell.buyer_name": "Nom de l'acheteur",

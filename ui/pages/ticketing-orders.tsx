@@ -220,7 +220,7 @@ export function SellForm({ view, eventId, products, form }: { view: View; eventI
                 <label for={`qty_${price.id}`} safe>
                   {price.kind === "free" ? `${name} (${t(priceKindKey("free"))})` : name}
                 </label>
-                <input id={`qty_${price.id}`} name={`qty_${price.id}`} type="number" min="0" max="50" inputmode="numeric" value={form.quantities[price.id] ?? ""} aria-label={t("sell.quantity_for", { name })} />
+                <input id={`qty_${price.id}`} name={`qty_${price.id}`} type="number" min="0" max="50" inputmode="numeric" value={form.quantities[price.id] ?? ""} />
                 {price.kind === "free" && (
                   <>
                     <label for={`amount_${price.id}`}>{t("sell.amount")}</label>
