@@ -14,6 +14,7 @@ export * from "./document.ts";
 export * from "./escpos.ts";
 export * from "./port.ts";
 export * from "./preview.ts";
+export * from "./qr-fit.ts";
 export { DevicePrinter } from "./device.ts";
 export { FilePrinter } from "./file.ts";
 export { SIMULATED_JOBS_KEPT, SimulatedPrinter, SimulatedPrinters } from "./simulated.ts";

@@ -45,6 +45,7 @@ export {
   type PrintJobState,
 } from "./print-queue.ts";
 export { testTicketDocument, type TestTicketInput } from "./test-ticket.ts";
+export { printTicket, ticketPrintDocument, type TicketPrintInput } from "./ticket-print.ts";
 export {
   CLOSURE_KINDS,
   CODE_PAGES,
