@@ -4,11 +4,11 @@
 // the box's code: qr_invalid, invalid_signature (forged, or a certificate the venue did not sign),
 // wrong_event, revoked (from the list or a ticket's state), product_not_admitted, unpaid,
 // not_yet_valid / expired (the ticket's window and the list's), already_redeemed (entered before
-// the snapshot, or at this door since, with the time).
+// the snapshot, or at this door since, with the time), and exits (not_inside; re-entry where allowed).
 import { describe, expect, test } from "bun:test";
 import { generateSigningKeyPem, signerFromPem, toHex } from "../../src/kernel/index.ts";
 import { encodeTicket, signCertificate } from "../../src/ticketing/index.ts";
-import { isDoorSnapshot, judgeOffline, offlineList, type DoorSnapshot, type SnapshotTicket } from "../../ui/client/door-decide.ts";
+import { isDoorSnapshot, judgeOffline, offlineList, type DoorSnapshot, type LocalPass, type SnapshotTicket } from "../../ui/client/door-decide.ts";
 
 const venue = signerFromPem(generateSigningKeyPem());
 const eventKey = signerFromPem(generateSigningKeyPem());
@@ -50,14 +50,14 @@ function snapshot(changes: Partial<DoorSnapshot> = {}, list: Partial<DoorSnapsho
   };
 }
 
-const none = new Map<string, number>();
+const none = new Map<string, LocalPass>();
 
 describe("an offline door's answer", () => {
   const door = offlineList(snapshot());
 
   test("a listed valid ticket is admitted with its holder; one sold after the snapshot on its signature", () => {
-    expect(judgeOffline(door, none, qr(1), NOW)).toEqual({ result: "admitted", ticketId: ticketId(1), productId: PRODUCT, holder: "Holder 1" });
-    expect(judgeOffline(door, none, ` ${qr(5)}\n`, NOW)).toEqual({ result: "admitted", ticketId: ticketId(5), productId: PRODUCT, holder: null });
+    expect(judgeOffline(door, none, qr(1), NOW)).toEqual({ result: "admitted", direction: "entry", ticketId: ticketId(1), productId: PRODUCT, holder: "Holder 1" });
+    expect(judgeOffline(door, none, ` ${qr(5)}\n`, NOW)).toEqual({ result: "admitted", direction: "entry", ticketId: ticketId(5), productId: PRODUCT, holder: null });
   });
 
   test("malformed, forged, another venue's certificate, another event", () => {
@@ -93,7 +93,23 @@ describe("an offline door's answer", () => {
 
   test("already_redeemed: entered before the snapshot, or let in by this door since, with when", () => {
     expect(judgeOffline(door, none, qr(4), NOW)).toEqual({ result: "refused", code: "already_redeemed", ticketId: ticketId(4), atMs: NOW - 600_000 });
-    expect(judgeOffline(door, new Map([[ticketId(1), NOW - 5]]), qr(1), NOW)).toEqual({ result: "refused", code: "already_redeemed", ticketId: ticketId(1), atMs: NOW - 5 });
+    expect(judgeOffline(door, new Map([[ticketId(1), { atMs: NOW - 5, inside: true }]]), qr(1), NOW)).toEqual({ result: "refused", code: "already_redeemed", ticketId: ticketId(1), atMs: NOW - 5 });
+  });
+
+  test("exits: someone inside may leave (also outside the window); re-entry after an exit only where allowed", () => {
+    const reentry = offlineList(snapshot({}, { allow_reentry: true }));
+    // Inside by the snapshot (ticket 4 entered), or by this door's entry.
+    expect(judgeOffline(reentry, none, qr(4), NOW, "exit")).toMatchObject({ result: "admitted", direction: "exit", ticketId: ticketId(4) });
+    expect(judgeOffline(reentry, none, qr(1), NOW, "exit")).toMatchObject({ result: "refused", code: "not_inside" });
+    const entered = new Map([[ticketId(1), { atMs: NOW - 5, inside: true }]]);
+    expect(judgeOffline(reentry, entered, qr(1), NOW + 2 * HOUR, "exit")).toMatchObject({ result: "admitted", direction: "exit" });
+    const left = new Map([[ticketId(4), { atMs: NOW - 5, inside: false }]]);
+    expect(judgeOffline(reentry, left, qr(4), NOW)).toMatchObject({ result: "admitted", direction: "entry" });
+    expect(judgeOffline(reentry, left, qr(4), NOW, "exit")).toMatchObject({ code: "not_inside" });
+    expect(judgeOffline(door, new Map([[ticketId(1), { atMs: NOW - 5, inside: false }]]), qr(1), NOW)).toMatchObject({ code: "already_redeemed", atMs: NOW - 5 });
+    // An exit is still refused for a revoked or forged ticket.
+    expect(judgeOffline(reentry, none, qr(2), NOW, "exit")).toMatchObject({ code: "revoked" });
+    expect(judgeOffline(reentry, none, "NOPE", NOW, "exit")).toMatchObject({ code: "qr_invalid" });
   });
 
   test("the box's order: revoked before the window, unpaid before already_redeemed", () => {

@@ -3,8 +3,9 @@
  * the snapshot of its check-in list (GET /door/snapshot: venue key, the event's certificate, the
  * list's rules, the tickets with their state and whether each is inside, the revoked ids) and
  * the entries this door let through since. The checks run in the box's order (performCheckin):
- * the text and its signature, revoked, wrong_event, product_not_admitted, unpaid, the ticket's
- * and the list's windows, already_redeemed. A ticket the snapshot does not list (sold after it
+ * the text and its signature, revoked, wrong_event, product_not_admitted, unpaid, then for an
+ * exit not_inside, for an entry the ticket's and the list's windows and already_redeemed (inside
+ * now where re-entry is allowed, else entered before). A ticket the snapshot does not list (sold after it
  * was taken) is let in on its signature alone, as pretix does: the signature proves the box
  * issued it. Pure: time comes as an argument, nothing is stored here.
  */
@@ -40,10 +41,17 @@ export interface DoorSnapshot {
   readonly etag: string;
 }
 
-export type OfflineRefusal = "qr_invalid" | "invalid_signature" | "revoked" | "wrong_event" | "product_not_admitted" | "unpaid" | "not_yet_valid" | "expired" | "already_redeemed";
+export type OfflineRefusal = "qr_invalid" | "invalid_signature" | "revoked" | "wrong_event" | "product_not_admitted" | "unpaid" | "not_yet_valid" | "expired" | "already_redeemed" | "not_inside";
+export type Direction = "entry" | "exit";
+
+/** What this door did with a ticket since the snapshot: its last pass, and whether that left the person inside. */
+export interface LocalPass {
+  readonly atMs: number;
+  readonly inside: boolean;
+}
 
 export type OfflineVerdict =
-  | { readonly result: "admitted"; readonly ticketId: string; readonly productId: string; readonly holder: string | null }
+  | { readonly result: "admitted"; readonly direction: Direction; readonly ticketId: string; readonly productId: string; readonly holder: string | null }
   | { readonly result: "refused"; readonly code: OfflineRefusal; readonly ticketId: string | null; readonly atMs?: number };
 
 /** A snapshot made ready for scans: the certificate checked once, tickets by id. */
@@ -85,10 +93,10 @@ export function offlineList(snapshot: DoorSnapshot): OfflineList {
 }
 
 /**
- * The answer to one scan at `nowMs`. `admittedHere` holds the entries this door let through
- * that the snapshot may not show yet (ticket id -> when).
+ * The answer to one scan at `nowMs`, an entry or an exit. `here` holds the passes this door made
+ * that the snapshot may not show yet (ticket id -> last pass); it wins over the snapshot.
  */
-export function judgeOffline(list: OfflineList, admittedHere: ReadonlyMap<string, number>, text: string, nowMs: number): OfflineVerdict {
+export function judgeOffline(list: OfflineList, here: ReadonlyMap<string, LocalPass>, text: string, nowMs: number, direction: Direction = "entry"): OfflineVerdict {
   const { snapshot } = list;
   const named = peekDoorTicketEventId(text);
   if (named === undefined) return { result: "refused", code: "qr_invalid", ticketId: null };
@@ -104,12 +112,22 @@ export function judgeOffline(list: OfflineList, admittedHere: ReadonlyMap<string
   if (snapshot.event.id !== fields.eventId) return refuse("wrong_event");
   if (snapshot.list.product_ids.length > 0 && !snapshot.list.product_ids.includes(fields.productId)) return refuse("product_not_admitted");
   if (known?.state === "unpaid") return refuse("unpaid");
+  const pass = here.get(fields.ticketId);
+  const admitted = { result: "admitted", direction, ticketId: fields.ticketId, productId: fields.productId, holder: known?.holder ?? null } as const;
+  if (direction === "exit") {
+    // Inside by this door's last pass, else by the snapshot (which lists entries that still count).
+    const inside = pass ? pass.inside : known !== undefined && known.admitted_at !== null;
+    return inside ? admitted : refuse("not_inside");
+  }
   const window = ticketWindowRefusal(fields, nowMs);
   if (window) return refuse(window);
   if (snapshot.list.valid_from !== null && nowMs < snapshot.list.valid_from) return refuse("not_yet_valid");
   if (snapshot.list.valid_until !== null && nowMs > snapshot.list.valid_until) return refuse("expired");
-  const here = admittedHere.get(fields.ticketId);
-  if (here !== undefined) return refuse("already_redeemed", here);
+  if (pass) {
+    // Where re-entry is allowed, only someone inside is refused; elsewhere one entry is all.
+    if (pass.inside || !snapshot.list.allow_reentry) return refuse("already_redeemed", pass.atMs);
+    return admitted;
+  }
   if (known && known.admitted_at !== null) return refuse("already_redeemed", known.admitted_at);
-  return { result: "admitted", ticketId: fields.ticketId, productId: fields.productId, holder: known?.holder ?? null };
+  return admitted;
 }

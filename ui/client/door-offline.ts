@@ -17,7 +17,7 @@
  *   original nonce and scan time), removes each on a 200, and shows the conflicts the box reports
  *   (two offline doors let in one ticket: the box records it and says when and where it entered).
  */
-import { isDoorSnapshot, judgeOffline, offlineList, type DoorSnapshot, type OfflineList, type OfflineVerdict } from "./door-decide.ts";
+import { isDoorSnapshot, judgeOffline, offlineList, type Direction, type DoorSnapshot, type LocalPass, type OfflineList, type OfflineVerdict } from "./door-decide.ts";
 
 const DB_NAME = "tibox-door";
 const DB_VERSION = 1;
@@ -39,15 +39,18 @@ interface QueuedScan {
   readonly nonce: string;
   readonly listId: string;
   readonly qr: string;
+  readonly direction: Direction;
   readonly scannedAtMs: number;
   readonly ticketId: string;
   readonly holder: string | null;
 }
 
+/** This door's last pass of a ticket on a list (an entry leaves the person inside, an exit not). */
 interface Admission {
   readonly listId: string;
   readonly ticketId: string;
   readonly atMs: number;
+  readonly inside: boolean;
   /** When the box confirmed it (then the next snapshot shows it and this record goes). */
   readonly uploadedAtMs: number | null;
 }
@@ -125,6 +128,7 @@ interface Page {
   readonly texts: Texts;
   readonly formatTime: (ms: number) => string;
   readonly listId: () => string;
+  readonly direction: () => Direction;
 }
 
 function readPage(root: HTMLElement): Page {
@@ -144,6 +148,7 @@ function readPage(root: HTMLElement): Page {
       const chosen = document.querySelector<HTMLInputElement | HTMLSelectElement>("#door-scan-form [name=list]");
       return (chosen?.value || root.dataset.list || "").trim();
     },
+    direction: () => (document.querySelector<HTMLInputElement>("#door-scan-form [name=direction]:checked")?.value === "exit" ? "exit" : "entry"),
   };
 }
 
@@ -177,7 +182,8 @@ function showPanel(page: Page, verdict: OfflineVerdict | { result: "refused"; co
   panel.setAttribute("data-testid", "door-panel");
   panel.dataset.result = verdict.result;
   panel.dataset.offline = "true";
-  panel.appendChild(element("p", "door-verdict", text(page, ok ? "door.offline.admitted" : "door.refused")));
+  const verdictKey = verdict.result === "admitted" ? (verdict.direction === "exit" ? "door.offline.exited" : "door.offline.admitted") : "door.refused";
+  panel.appendChild(element("p", "door-verdict", text(page, verdictKey)));
   if (verdict.result === "admitted") {
     panel.appendChild(element("p", "door-holder", verdict.holder ?? text(page, "door.offline.unknown_holder")));
   } else {
@@ -258,10 +264,10 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
     return list;
   }
 
-  async function admittedHere(listId: string): Promise<Map<string, number>> {
+  async function passesHere(listId: string): Promise<Map<string, LocalPass>> {
     const range = IDBKeyRange.bound([listId, ""], [listId, "\uffff"]);
     const rows = (await promised(db.transaction("admissions", "readonly").objectStore("admissions").getAll(range))) as Admission[];
-    return new Map(rows.map((row) => [row.ticketId, row.atMs]));
+    return new Map(rows.map((row) => [row.ticketId, { atMs: row.atMs, inside: row.inside }]));
   }
 
   async function render(): Promise<void> {
@@ -306,14 +312,15 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
       return;
     }
     const atMs = now();
-    const verdict = judgeOffline(list, await admittedHere(listId), qr, atMs);
+    const direction = page.direction();
+    const verdict = judgeOffline(list, await passesHere(listId), qr, atMs, direction);
     if (verdict.result === "admitted") {
       const queued = await getAll<QueuedScan>(db, "queue");
       // Past the bound the door still answers, but the oldest scans are the box's to reconcile.
       if (queued.length >= MAX_QUEUE) await remove(db, "queue", queued[0]!.nonce);
       const tx = db.transaction(["queue", "admissions"], "readwrite");
-      const scan: QueuedScan = { nonce: nonce || newNonce(), listId, qr: qr.trim(), scannedAtMs: atMs, ticketId: verdict.ticketId, holder: verdict.holder };
-      const admission: Admission = { listId, ticketId: verdict.ticketId, atMs, uploadedAtMs: null };
+      const scan: QueuedScan = { nonce: nonce || newNonce(), listId, qr: qr.trim(), direction, scannedAtMs: atMs, ticketId: verdict.ticketId, holder: verdict.holder };
+      const admission: Admission = { listId, ticketId: verdict.ticketId, atMs, inside: direction === "entry", uploadedAtMs: null };
       tx.objectStore("queue").put(scan);
       tx.objectStore("admissions").put(admission);
       await done(tx);
@@ -353,7 +360,7 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
         {
           method: "POST",
           headers: { "content-type": "application/json", accept: "application/json", "x-csrf-token": csrf },
-          body: JSON.stringify({ qr: scan.qr, nonce: scan.nonce, list: scan.listId, forced: true, scanned_at: scan.scannedAtMs }),
+          body: JSON.stringify({ qr: scan.qr, nonce: scan.nonce, list: scan.listId, direction: scan.direction, forced: true, scanned_at: scan.scannedAtMs }),
         },
         REQUEST_TIMEOUT_MS,
       );
@@ -369,7 +376,10 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
       const time = page.formatTime(scan.scannedAtMs);
       const tx = db.transaction(["queue", "admissions", "reports"], "readwrite");
       tx.objectStore("queue").delete(scan.nonce);
-      tx.objectStore("admissions").put({ listId: scan.listId, ticketId: scan.ticketId, atMs: scan.scannedAtMs, uploadedAtMs: now() } satisfies Admission);
+      // A later pass of the same ticket, still queued, stays the one that counts here.
+      const passes = tx.objectStore("admissions");
+      const current = (await promised(passes.get([scan.listId, scan.ticketId]))) as Admission | undefined;
+      if (current && current.atMs === scan.scannedAtMs) passes.put({ ...current, uploadedAtMs: now() } satisfies Admission);
       if (body.result === "conflict") {
         const first = body.first as { at?: number; door?: string } | null | undefined;
         const line =

@@ -9,6 +9,7 @@ export const doorOfflineEn: Record<keyof typeof doorOfflineFr, string> = {
   "door.offline.saved": "Ticket list saved on this phone at {time} ({n} tickets): the door keeps working without the box.",
   "door.offline.not_saved": "The ticket list is not saved on this phone yet.",
   "door.offline.admitted": "Admitted (offline)",
+  "door.offline.exited": "Exit recorded (offline)",
   "door.offline.unknown_holder": "Ticket sold after the list was last updated.",
   "door.offline.already_redeemed": "Ticket already used at {time}.",
   "door.offline.no_snapshot": "Offline, and no list is saved on this phone for this event: this ticket cannot be checked.",

@@ -11,6 +11,7 @@ export const doorOfflineFr = {
   "door.offline.saved": "Liste enregistrée sur ce téléphone à {time} ({n} billets) : l'entrée continue sans la boîte.",
   "door.offline.not_saved": "La liste des billets n'est pas encore enregistrée sur ce téléphone.",
   "door.offline.admitted": "Entrée validée (hors ligne)",
+  "door.offline.exited": "Sortie enregistrée (hors ligne)",
   "door.offline.unknown_holder": "Billet vendu après la dernière mise à jour de la liste.",
   "door.offline.already_redeemed": "Billet déjà passé à {time}.",
   "door.offline.no_snapshot": "Hors ligne, et aucune liste n'est enregistrée sur ce téléphone pour cet événement : impossible de vérifier ce billet.",

@@ -8,7 +8,7 @@ import type { MessageKey } from "../i18n/index.ts";
 import type { View } from "../view.ts";
 
 /** Codes a refusal panel may show, each with its door.refusal.* text when the catalog has one. */
-const REFUSAL_CODES = ["already_redeemed", "revoked", "wrong_event", "product_not_admitted", "unpaid", "not_yet_valid", "expired", "invalid_signature", "qr_invalid"] as const;
+const REFUSAL_CODES = ["already_redeemed", "revoked", "wrong_event", "product_not_admitted", "unpaid", "not_yet_valid", "expired", "invalid_signature", "qr_invalid", "not_inside"] as const;
 
 const OFFLINE_KEYS = [
   "door.offline.banner",
@@ -18,6 +18,7 @@ const OFFLINE_KEYS = [
   "door.offline.saved",
   "door.offline.not_saved",
   "door.offline.admitted",
+  "door.offline.exited",
   "door.offline.unknown_holder",
   "door.offline.already_redeemed",
   "door.offline.no_snapshot",
