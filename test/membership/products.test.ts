@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { isAppError } from "../../src/kernel/index.ts";
 import {
+  eraseMember,
   findMembershipProduct,
   grantMembershipProduct,
   insertMember,
@@ -221,6 +222,10 @@ describe("saving and granting products", () => {
     expect(membershipOf(box.sqlite, member.id, at("2026-05-01T00:00:00Z"))).toEqual({ valid: true, until: at("2026-05-15T08:00:00Z") });
     expect(refusalCode(() => box.writer.transact((tx) => grantMembershipProduct(tx, box.deps.newId, { memberId: member.id, productId: "nope", nowMs, timeZone: PARIS })))).toBe("membership_product_unknown");
     expect(refusalCode(() => box.writer.transact((tx) => grantMembershipProduct(tx, box.deps.newId, { memberId: "nope", productId: product.id, nowMs, timeZone: PARIS })))).toBe("member_unknown");
+    expect(listMemberships(box.sqlite, member.id)).toHaveLength(2);
+    // An erased member is granted nothing.
+    box.writer.transact((tx) => eraseMember(tx, member.id));
+    expect(refusalCode(() => box.writer.transact((tx) => grantMembershipProduct(tx, box.deps.newId, { memberId: member.id, productId: product.id, nowMs, timeZone: PARIS })))).toBe("member_erased");
     expect(listMemberships(box.sqlite, member.id)).toHaveLength(2);
   });
 });

@@ -2,6 +2,7 @@
 import type { membersFr } from "./members-fr.ts";
 
 export const membersEn: Record<keyof typeof membersFr, string> = {
+  "members.tabs": "Member register",
   "members.include_erased": "Include erased members",
   "members.membership": "Membership",
   "members.membership_none": "Never a member",

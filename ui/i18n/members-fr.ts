@@ -4,6 +4,7 @@
  * is a variable t() escapes.
  */
 export const membersFr = {
+  "members.tabs": "Registre des adhérents",
   "members.include_erased": "Inclure les adhérents effacés",
   "members.membership": "Adhésion",
   "members.membership_none": "Jamais adhérent",

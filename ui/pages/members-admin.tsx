@@ -6,6 +6,7 @@ import { CsrfField, Layout } from "../layout.tsx";
 import type { MessageKey } from "../i18n/index.ts";
 import type { View } from "../view.ts";
 import { formatEuros, Notices } from "./wallet-common.tsx";
+import { MembersTabs } from "./wallet-members.tsx";
 
 export const DURATION_KEYS: Readonly<Record<string, MessageKey>> = {
   rolling_year: "member_products.duration_rolling_year",
@@ -94,6 +95,7 @@ export function MemberProductsPage({ view, products, form, error, notice }: { vi
   const { t } = view;
   return (
     <Layout view={view} title={t("member_products.title")}>
+      <MembersTabs view={view} />
       <Notices notice={notice} error={error} />
       {products.length === 0 ? (
         <p>{t("member_products.none")}</p>
@@ -224,6 +226,7 @@ export function MemberFieldsPage({ view, fields, form, error, notice }: { view: 
   const { t } = view;
   return (
     <Layout view={view} title={t("member_fields.title")}>
+      <MembersTabs view={view} />
       <Notices notice={notice} error={error} />
       <p>{t("member_fields.intro")}</p>
       {fields.length === 0 ? (

@@ -104,7 +104,7 @@ export function MemberLetterPage({ view, name, link, qrSvg, memberId }: { view: 
       <p class="qr" aria-hidden="true">
         {qrSvg}
       </p>
-      <p>
+      <p class="fingerprint">
         <code safe>{link}</code>
       </p>
       <p class="muted">{t("me.letter_private", { date: formatDate(view, view.serverTimeMs) })}</p>

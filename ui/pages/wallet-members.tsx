@@ -94,22 +94,27 @@ export function FieldInputs({ view, fields, values }: { view: View; fields: read
   );
 }
 
-function SubNav({ view }: { view: View }) {
-  const { t } = view;
+const MEMBER_TABS = [
+  ["/admin/members", "members.title", false],
+  ["/admin/members/products", "members.products_link", false],
+  ["/admin/members/fields", "members.fields_link", true],
+] as const;
+
+/** The register's tabs: members, membership products, and (admins) custom fields. */
+export function MembersTabs({ view }: { view: View }) {
+  const admin = view.operator?.role === "admin";
   return (
-    <p class="links">
-      <a class="standalone" href="/admin/members/products">
-        {t("members.products_link")}
-      </a>
-      {view.operator?.role === "admin" ? (
-        <>
-          {" · "}
-          <a class="standalone" href="/admin/members/fields">
-            {t("members.fields_link")}
-          </a>
-        </>
-      ) : null}
-    </p>
+    <nav class="tabs" aria-label={view.t("members.tabs")}>
+      <ul>
+        {MEMBER_TABS.filter(([, , adminOnly]) => admin || !adminOnly).map(([href, key]) => (
+          <li>
+            <a href={href} aria-current={view.path === href ? "page" : undefined}>
+              {view.t(key)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 
@@ -128,13 +133,13 @@ export function MembersPage({ view, members, query, includeErased = false, field
   return (
     <Layout view={view} title={t("members.title")}>
       <Notices error={error} />
-      <SubNav view={view} />
+      <MembersTabs view={view} />
       <form method="get" action="/admin/members" class="inline" role="search">
         <label class="visually-hidden" for="q">
           {t("members.search")}
         </label>
         <input id="q" name="q" type="search" value={query} placeholder={t("members.search_placeholder")} />
-        <label>
+        <label class="check">
           <input type="checkbox" name="erased" value="1" checked={includeErased} /> {t("members.include_erased")}
         </label>
         <button type="submit">{t("members.search")}</button>
