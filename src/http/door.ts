@@ -51,7 +51,10 @@ function doorPage(ctx: Ctx): Response {
   const choice = chooseList(sqlite, ctx.deps.clock.nowMs(), ctx.url.searchParams.get("list") ?? "", ctx.url.searchParams.get("event") ?? "");
   const eventId = choice.list?.eventId;
   const counts = choice.list ? listCounts(sqlite, choice.list) : undefined;
-  return html(String(DoorPage({ view: view(ctx), events, eventId, counts, lists: choice.options, listId: choice.list?.id, allowReentry: choice.list?.allowReentry ?? false })));
+  // The camera needs a secure context: a phone on the plain HTTP address is sent to this one.
+  const tls = ctx.deps.tls;
+  const httpsUrl = tls ? `https://${ctx.url.hostname}:${tls.httpsPort}/door${ctx.url.search}` : undefined;
+  return html(String(DoorPage({ view: view(ctx), events, eventId, counts, httpsUrl, lists: choice.options, listId: choice.list?.id, allowReentry: choice.list?.allowReentry ?? false })));
 }
 
 function nonce(ctx: Ctx): string {
