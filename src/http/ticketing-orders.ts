@@ -16,6 +16,7 @@ import {
   listOrders,
   listPrices,
   markOrderPaid,
+  memberIdByEmail,
   orderTickets,
   refundOrder,
   savePrice,
@@ -255,6 +256,8 @@ async function sellForm(ctx: Ctx): Promise<Response> {
       createOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, {
         lines,
         buyer: { name: form.buyerName, email: form.buyerEmail, phone: form.buyerPhone },
+        // The staff sees the buyer: a member found by the e-mail typed gets the member price.
+        memberId: memberIdByEmail(tx.sqlite, form.buyerEmail),
         channel: "box_office",
         payment,
         idempotencyKey: form.idempotencyKey,

@@ -47,6 +47,7 @@ export {
   findOrderByReference,
   listOrders,
   markOrderPaid,
+  memberIdByEmail,
   newReference,
   ORDER_LIMITS,
   orderLines,

@@ -277,6 +277,11 @@ function membersByEmail(sqlite: Sqlite, email: string): string[] {
     .map((row) => row.id);
 }
 
+/** The member (not erased) with this e-mail, the oldest when several share it; null when none. */
+export function memberIdByEmail(sqlite: Sqlite, email: string): string | null {
+  return membersByEmail(sqlite, email.trim().toLowerCase())[0] ?? null;
+}
+
 function memberEmail(sqlite: Sqlite, memberId: string): string {
   return (sqlite.query<{ email: string }, [string]>("SELECT email FROM members WHERE id = ?").get(memberId)?.email ?? "").trim().toLowerCase();
 }

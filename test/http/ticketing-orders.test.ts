@@ -8,7 +8,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { insertSession, type Role } from "../../src/auth/index.ts";
 import { FakeClock } from "../../src/kernel/index.ts";
-import { findProduct, listPrices } from "../../src/ticketing/index.ts";
+import { grantMembership, insertMember } from "../../src/membership/index.ts";
+import { findProduct, listPrices, savePrice } from "../../src/ticketing/index.ts";
+import { insertWallet } from "../../src/wallet/index.ts";
 import { addOperator, Client, setUp, testBox, type TestBox } from "../helpers/box.ts";
 import { HOUR, makeEvent, makeProduct, rowCounts } from "../helpers/orders.ts";
 
@@ -154,6 +156,23 @@ describe("box office pages", () => {
     const free = await manager.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${small.id}`]: "1", payment: "free" });
     expect(await free.text()).toContain("gratuit seulement pour 0");
     expect(rowCounts(box)).toEqual(before);
+  });
+
+  test("a member price at the box office: refused for a buyer who is not a valid member, sold to the member found by the e-mail typed", async () => {
+    const product = makeProduct(box, eventId, { name: "Adhérents", priceMinor: 1200 });
+    const memberPrice = box.writer.transact((tx) => savePrice(tx, { newId: box.deps.newId }, { productId: product.id, label: "Adhérent", kind: "member", amountMinor: 600 }));
+    const memberId = box.writer.transact((tx) => {
+      const id = insertMember(tx, box.deps.newId, { name: "Rosa", email: "rosa@example.org" }, insertWallet(tx, box.deps.newId)).id;
+      grantMembership(tx, box.deps.newId, { memberId: id, label: "Adhésion", validFromMs: NOW - HOUR, validUntilMs: NOW + 24 * HOUR });
+      return id;
+    });
+    const stranger = await manager.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${memberPrice.id}`]: "1", buyer_email: "other@example.org", payment: "cash" });
+    expect(stranger.status).toBe(409);
+    expect(await stranger.text()).toContain("Le tarif adhérent demande une adhésion valide.");
+    const sold = await manager.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${memberPrice.id}`]: "1", buyer_name: "Rosa", buyer_email: "ROSA@example.org", payment: "cash" });
+    expect(sold.status).toBe(303);
+    const orderId = sold.headers.get("location")!.split("/").pop()!.replace("?created=1", "");
+    expect(box.writer.sqlite.query<{ member: string; total: number }, [string]>("SELECT member_id AS member, total_minor AS total FROM orders WHERE id = ?").get(orderId)).toEqual({ member: memberId, total: 600 });
   });
 
   test("pay on site, then the payment taken, then refunded; an unpaid order cancelled", async () => {
