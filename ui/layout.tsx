@@ -23,6 +23,7 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin/ticketing/events", "nav.ticketing_events"],
     ["/admin/ticketing/orders", "nav.ticketing_orders"],
     ["/admin/ticketing/settings", "nav.ticketing_settings"],
+    ["/admin/ticketing/email", "nav.ticketing_email"],
     ["/admin/events", "nav.events"],
     ["/admin/venue", "nav.venue"],
   ],
@@ -36,6 +37,7 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
     ["/admin/pos/reports", "nav.reports"],
     ["/admin/ticketing/events", "nav.ticketing_events"],
     ["/admin/ticketing/orders", "nav.ticketing_orders"],
+    ["/admin/ticketing/outbox", "nav.ticketing_email"],
     ["/admin/events", "nav.events"],
   ],
   cashier: [

@@ -47,6 +47,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   waiting_list_full: 409,
   rate_limited: 429,
   no_printer: 409,
+  ticket_revoked: 409,
   sale_not_open: 409,
   sale_closed: 409,
   event_over: 409,

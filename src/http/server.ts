@@ -22,6 +22,7 @@ import { tapRoutes } from "./taps.ts";
 import { terminalRoutes } from "./terminal.ts";
 import { checkinRoutes } from "./checkins.ts";
 import { ticketingRoutes } from "./ticketing.ts";
+import { ticketingMailRoutes } from "./ticketing-mail.ts";
 import { ticketingOrderRoutes } from "./ticketing-orders.ts";
 import { onlineSalesRoutes } from "./online-sales.ts";
 import { paymentWebhookRoutes } from "./payment-webhooks.ts";
@@ -35,7 +36,7 @@ import { tillSalesRoutes } from "./till-sales.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...ticketingOrderRoutes, ...onlineSalesRoutes, ...paymentWebhookRoutes, ...ticketingSettingsRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes, ...doorOfflineRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...ticketingOrderRoutes, ...onlineSalesRoutes, ...paymentWebhookRoutes, ...ticketingSettingsRoutes, ...ticketingMailRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes, ...doorOfflineRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,

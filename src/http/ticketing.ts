@@ -23,6 +23,7 @@ import {
   listEvents,
   listUpcomingPublicEvents,
   updateEvent,
+  waitingCount,
   type EventInput,
   type TicketedEvent,
 } from "../ticketing/index.ts";
@@ -32,6 +33,7 @@ import { TicketPage, type ProductForm } from "../../ui/pages/ticketing-tickets.t
 import { emptySellForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
 import { field, view, type Ctx } from "./context.ts";
 import { orderSection } from "./online-sales.ts";
+import { ticketExtras, waitingListSection } from "./ticketing-mail.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
 import { eventActor, optionalIntegerText, STAFF } from "./pos-admin-views.ts";
@@ -76,7 +78,7 @@ function agendaEventPage(ctx: Ctx): Response {
   const event = findEvent(ctx.deps.writer.sqlite, ctx.params.id ?? "");
   // A private event is as unknown to the public as a missing one.
   if (!event || !isListed(event)) return refuse(ctx, "event_unknown", ctx.t("error.event_unknown"));
-  const orderForm = orderSection(ctx, event);
+  const orderForm = orderSection(ctx, event) + waitingListSection(ctx, event);
   return html(String(AgendaEventPage({ view: view(ctx), event, shareUrl: `${ctx.url.origin}/agenda/${encodeURIComponent(event.id)}`, children: orderForm })));
 }
 
@@ -191,6 +193,7 @@ export function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = 
     productForm: options.productForm,
     sell: options.sell ?? emptySellForm(ctx.deps.newId()),
     door: { lists: listCheckinLists(ctx.deps.writer.sqlite, event.id).length, conflicts: conflictCount(ctx.deps.writer.sqlite, event.id) },
+    waiting: waitingCount(ctx.deps.writer.sqlite, event.id),
     notice: options.notice,
     error: options.error,
   });
@@ -219,7 +222,7 @@ function ticketPage(ctx: Ctx, options: { notice?: string; error?: string; status
   const ticket = findTicket(ctx.deps.writer.sqlite, ctx.params.id ?? "");
   if (!ticket) fail("ticket_unknown", "no such ticket");
   const event = findEvent(ctx.deps.writer.sqlite, ticket.eventId)!;
-  const page = TicketPage({ view: view(ctx), ticket: { ...ticket, eventTitle: event.title }, qrSvg: renderSVG(ticket.qr, { border: 2 }), notice: options.notice, error: options.error });
+  const page = TicketPage({ view: view(ctx), ticket: { ...ticket, eventTitle: event.title }, qrSvg: renderSVG(ticket.qr, { border: 2 }), notice: options.notice, error: options.error, ...ticketExtras(ctx) });
   return html(String(page), options.status ?? 200);
 }
 
@@ -228,7 +231,8 @@ async function revokeTicketForm(ctx: Ctx): Promise<Response> {
   const { deps } = ctx;
   const outcome = await attempt(ctx.t, () =>
     deps.writer.submit((tx) => {
-      const ticket = revokeTicket(tx, id);
+      // Its place goes to the waiting list, if anyone waits.
+      const ticket = revokeTicket(tx, id, { newId: deps.newId });
       appendEvent(tx, deps.signer, { kind: "ticket.revoked", actor: eventActor(ctx), subject: `ticket:${ticket.id}`, detail: { event_id: ticket.eventId } });
       return ticket;
     }),

@@ -84,8 +84,10 @@ const SELECT = `SELECT id, to_address AS toAddress, subject, text_body AS textBo
 export function enqueueEmail(tx: Tx, deps: { readonly newId: IdFactory }, mail: NewEmail): OutboxMail {
   const to = normalizeEmail(mail.to);
   // A header must not carry a line break: a subject typed into an event title cannot add headers.
-  const subject = mail.subject.replace(/[\r\n\t]+/g, " ").trim();
-  if (!subject || subject.length > OUTBOX_LIMITS.subjectChars) fail("email_invalid_content", `a subject has 1 to ${OUTBOX_LIMITS.subjectChars} characters`);
+  const oneLine = mail.subject.replace(/[\r\n\t]+/g, " ").trim();
+  if (!oneLine) fail("email_invalid_content", "a mail needs a subject");
+  // A long event title must not stop an order: the subject is cut, the body says it all.
+  const subject = oneLine.length > OUTBOX_LIMITS.subjectChars ? `${oneLine.slice(0, OUTBOX_LIMITS.subjectChars - 1)}…` : oneLine;
   if (!mail.text || mail.text.length > OUTBOX_LIMITS.textChars) fail("email_invalid_content", "the text of a mail is missing or too long");
   if (mail.html !== undefined && mail.html.length > OUTBOX_LIMITS.htmlChars) fail("email_invalid_content", "the HTML of a mail is too long");
   if (!/^[a-z_]{1,40}$/.test(mail.kind)) fail("email_invalid_content", "a mail's kind is a short snake_case word");

@@ -7,8 +7,9 @@
  */
 import type { Sqlite, Tx } from "../db/index.ts";
 import { DEFAULT_TIMEZONE, findVenue } from "../federation/index.ts";
-import { formatMoney, money, type IdFactory } from "../kernel/index.ts";
+import { formatMoney, money, type IdFactory, type Signer } from "../kernel/index.ts";
 import { ticketQrCid } from "./mail-attachments.ts";
+import { orderPagePath } from "./order-links.ts";
 import { enqueueEmail, isEmailAddress, readMailSettings, type OutboxMail } from "./outbox.ts";
 
 export const ORDER_TICKETS_KIND = "order_tickets";
@@ -169,13 +170,16 @@ function groupByEvent(tickets: readonly TicketMailRow[]): Array<{ id: string; ti
 
 /**
  * Queues the tickets mail of an order in the caller's transaction (the one that issued or paid
- * them). Nothing when the buyer gave no e-mail or no ticket is valid. Links need the box's public
- * address and `ticketPath`; without them the QR codes are attached.
+ * them). Nothing when the buyer gave no e-mail or no ticket is valid. With the box's public
+ * address, each ticket links to the buyer's order page (`/orders/<reference>?k=<key>`, the key
+ * from the venue key: order-links.ts) at that ticket; without it the QR codes are attached.
  */
-export function enqueueOrderTicketsEmail(tx: Tx, deps: { readonly newId: IdFactory }, orderId: string, options: { readonly ticketPath?: (ticketId: string) => string } = {}): OutboxMail | undefined {
+export function enqueueOrderTicketsEmail(tx: Tx, deps: { readonly newId: IdFactory; readonly signer: Signer }, orderId: string): OutboxMail | undefined {
   const base = readMailSettings(tx.sqlite).publicBaseUrl.replace(/\/+$/, "");
-  const ticketPath = options.ticketPath;
-  const content = orderTicketsMail(tx.sqlite, orderId, { ticketUrl: base && ticketPath ? (ticketId) => `${base}${ticketPath(ticketId)}` : undefined });
+  const order = tx.sqlite.query<{ id: string; reference: string }, [string]>("SELECT id, reference FROM orders WHERE id = ?").get(orderId);
+  if (!order) return undefined;
+  const orderUrl = base ? `${base}${orderPagePath(deps.signer, order)}` : "";
+  const content = orderTicketsMail(tx.sqlite, orderId, { ticketUrl: orderUrl ? (ticketId) => `${orderUrl}#ticket-${ticketId}` : undefined });
   if (!content) return undefined;
   return enqueueEmail(tx, deps, { ...content, kind: ORDER_TICKETS_KIND, refId: orderId });
 }

@@ -75,6 +75,10 @@ describe("e-mail outbox over SMTP", () => {
     expect(mailCount()).toBe(0);
     // A line break in a subject cannot add a header.
     expect(enqueue({ subject: "Billets\r\nBcc: eve@example.org" }).subject).toBe("Billets Bcc: eve@example.org");
+    // A subject too long (a 200-character event title in it) is cut, not refused: the order goes on.
+    const long = enqueue({ subject: `Vos billets : ${"é".repeat(300)}` }).subject;
+    expect(long).toHaveLength(OUTBOX_LIMITS.subjectChars);
+    expect(long.endsWith("é…")).toBe(true);
   });
 
   test("while SMTP is not configured nothing is sent and the mail stays queued", async () => {

@@ -11,13 +11,13 @@ import { MailSender } from "../../src/jobs/index.ts";
 import { FakeClock } from "../../src/kernel/index.ts";
 import {
   cancelOrder,
-  enqueueOrderTicketsEmail,
   expireHolds,
   findOrder,
   joinWaitingList,
   listOutbox,
   listWaitingList,
   markOrderPaid,
+  orderLinkKey,
   orderTickets,
   placesLeft,
   refundOrder,
@@ -97,13 +97,12 @@ describe("tickets by e-mail", () => {
     expect(mailsOf(onSite.id)).toHaveLength(1);
   });
 
-  test("with a public address, one link per ticket; the mail reaches a real SMTP server with the reference and the links", async () => {
+  test("with a public address, one link per ticket to the order page, which opens at that ticket; the mail reaches a real SMTP server", async () => {
     box.writer.transact((tx) => tx.sqlite.run("UPDATE ticketing_settings SET public_base_url = 'https://billets.example.org/' WHERE id = 1"));
+    box.writer.transact((tx) => tx.sqlite.run("DELETE FROM email_outbox"));
     const order = placeOrder(box, orderInput(NOW, [ticketLine(2)], { buyer: { name: "Ada", email: "ada@example.org" } }));
     const [ticketA, ticketB] = orderTickets(box.sqlite, order.id);
-    box.writer.transact((tx) => tx.sqlite.run("DELETE FROM email_outbox"));
-    const ticketPath = (ticketId: string) => `/orders/${order.reference}?k=KEY#ticket-${ticketId}`;
-    box.writer.transact((tx) => enqueueOrderTicketsEmail(tx, { newId: box.deps.newId }, order.id, { ticketPath }));
+    expect(mailsOf(order.id)).toHaveLength(1);
     box.writer.transact((tx) => saveMailSettings(tx, { smtpUrl: smtp.url(), mailFrom: "billetterie@amis.example.org" }));
     const sender = new MailSender({ writer: box.writer, clock, logger: box.deps.logger });
     expect((await sender.tick()).map((outcome) => outcome.state)).toEqual(["sent"]);
@@ -113,12 +112,29 @@ describe("tickets by e-mail", () => {
     const parsed = parseMessage(received.raw);
     expect(parsed.subject).toContain(order.reference);
     for (const ticket of [ticketA!, ticketB!]) {
-      const link = `https://billets.example.org/orders/${order.reference}?k=KEY#ticket-${ticket.id}`;
+      const path = `/orders/${order.reference}?k=${orderLinkKey(box.signer, order.id)}`;
+      const link = `https://billets.example.org${path}#ticket-${ticket.id}`;
       expect(parsed.text).toContain(link);
       expect(parsed.html).toContain(`href="${link}"`);
+      // The link opens the buyer's page, with this ticket's anchor and its QR code.
+      const page = await box.app.handle(new Request(`http://localhost${path}`));
+      expect(page.status).toBe(200);
+      const body = await page.text();
+      expect(body).toContain(`id="ticket-${ticket.id}"`);
     }
     expect(parsed.text).toContain(`Référence de la commande : ${order.reference}`);
     expect(parsed.attachments).toHaveLength(0);
+  });
+
+  test("an event title of 200 characters does not stop the order: the subject is cut, the body has the whole title", () => {
+    const longTitle = "Festival ".repeat(25).slice(0, 200);
+    const longEvent = makeEvent(box, STARTS, { title: longTitle });
+    const longProduct = makeProduct(box, longEvent, { name: "Pass" }).id;
+    const order = placeOrder(box, orderInput(NOW, [{ kind: "ticket", priceId: longProduct, quantity: 1 }]));
+    expect(order.state).toBe("paid");
+    const [mail] = mailsOf(order.id);
+    expect(mail!.subject.length).toBeLessThanOrEqual(200);
+    expect(mail!.textBody).toContain(longTitle);
   });
 
   test("HTML in names and titles is escaped in the HTML part", () => {

@@ -221,7 +221,7 @@ export function OrderPage(props: OrderPageProps) {
       {tickets
         .filter((ticket) => ticket.qrSvg !== null)
         .map((ticket) => (
-          <article class="order-ticket">
+          <article class="order-ticket" id={`ticket-${ticket.id}`}>
             <h3>
               <span safe>{ticket.eventTitle}</span> · <span safe>{ticket.productName}</span>
             </h3>
@@ -242,6 +242,26 @@ export function OrderUnknownPage({ view }: { view: View }) {
   return (
     <Layout view={view} title={t("order_page.unknown_title")}>
       <p>{t("order_page.unknown")}</p>
+    </Layout>
+  );
+}
+
+/**
+ * The step to the provider's payment page. A form may only send its answer to this box (the
+ * Content-Security-Policy's form-action 'self', which browsers also apply to the redirect after a
+ * form), so the buyer goes on by a refresh and a link, which are plain navigations.
+ */
+export function CheckoutRedirectPage({ view, url }: { view: View; url: string }) {
+  const { t } = view;
+  return (
+    <Layout view={view} title={t("online_order.to_payment_title")}>
+      <meta http-equiv="refresh" content={`0;url=${url}`} />
+      <p role="status">{t("online_order.to_payment")}</p>
+      <p>
+        <a class="standalone" href={url} rel="noreferrer" id="checkout-link">
+          {t("online_order.to_payment_link")}
+        </a>
+      </p>
     </Layout>
   );
 }

@@ -141,7 +141,18 @@ export function EventEditPage({
   productForm = EMPTY_PRODUCT_FORM,
   sell,
   door,
-}: PageProps & { eventId: string; title: string; publicKeyHex: string; products?: readonly ProductRow[]; productForm?: ProductForm; sell: SellFormValues; door?: { lists: number; conflicts: number } | undefined }) {
+  waiting,
+}: PageProps & {
+  eventId: string;
+  title: string;
+  publicKeyHex: string;
+  products?: readonly ProductRow[];
+  productForm?: ProductForm;
+  sell: SellFormValues;
+  door?: { lists: number; conflicts: number } | undefined;
+  /** People on the event's waiting list (a link to it). */
+  waiting?: number | undefined;
+}) {
   const { t } = view;
   return (
     <Layout view={view} title={t("events_admin.edit_title", { title })} titleIsHtml>
@@ -157,6 +168,13 @@ export function EventEditPage({
       </p>
       <BoxOffice view={view} eventId={eventId} products={products} form={productForm} sell={sell} />
       {door ? <EventDoorLinks view={view} eventId={eventId} lists={door.lists} conflicts={door.conflicts} /> : null}
+      {waiting !== undefined && (
+        <p>
+          <a class="standalone" href={`/admin/ticketing/events/${encodeURIComponent(eventId)}/waiting-list`}>
+            {t("waiting_admin.link", { count: waiting })}
+          </a>
+        </p>
+      )}
       <p>
         <a class="standalone" href={`/agenda/${encodeURIComponent(eventId)}`}>
           {t("events_admin.public_link")}

@@ -123,7 +123,28 @@ export interface TicketView {
   readonly orderId?: string | null | undefined;
 }
 
-export function TicketPage({ view, ticket, qrSvg, notice, error }: { view: View; ticket: TicketView; qrSvg: string; notice?: string | undefined; error?: string | undefined }) {
+export function TicketPage({
+  view,
+  ticket,
+  qrSvg,
+  notice,
+  error,
+  printers = [],
+  mailOff = false,
+  printedOn,
+}: {
+  view: View;
+  ticket: TicketView;
+  qrSvg: string;
+  notice?: string | undefined;
+  error?: string | undefined;
+  /** Active thermal printers: a print button when there is one (http/ticketing-mail.ts). */
+  printers?: ReadonlyArray<{ id: string; name: string }>;
+  /** E-mail is not configured: the ticket is shown and printed only. */
+  mailOff?: boolean;
+  /** The printer a print of this ticket was just queued for. */
+  printedOn?: string | undefined;
+}) {
   const { t } = view;
   return (
     <Layout view={view} title={t("ticket.title", { title: ticket.eventTitle })} titleIsHtml>
@@ -142,6 +163,26 @@ export function TicketPage({ view, ticket, qrSvg, notice, error }: { view: View;
         </p>
       </article>
       <p class="muted no-print">{t("ticket.print")}</p>
+      {printedOn !== undefined && <Notices notice={t("ticket.print_queued", { printer: printedOn })} />}
+      {ticket.state === "valid" && printers.length > 0 && (
+        <form method="post" action={`/admin/ticketing/tickets/${encodeURIComponent(ticket.id)}/print`} class="no-print">
+          <CsrfField view={view} />
+          {printers.length > 1 && (
+            <>
+              <label for="printer_id">{t("ticket.printer")}</label>
+              <select id="printer_id" name="printer_id">
+                {printers.map((printer) => (
+                  <option value={printer.id} safe>
+                    {printer.name}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+          <button type="submit">{t("ticket.print_thermal")}</button>
+        </form>
+      )}
+      {mailOff && <p class="muted no-print">{t("ticket.no_email")}</p>}
       {ticket.state === "valid" && (
         <form method="post" action={`/admin/ticketing/tickets/${encodeURIComponent(ticket.id)}/revoke`} class="no-print">
           <CsrfField view={view} />
