@@ -9,6 +9,8 @@
  * ends), then starts a checkout at the provider and sends the buyer there; the provider's
  * notification (payment-webhooks.ts) marks it paid. If the provider cannot be reached, the held
  * order is cancelled at once (its places come back) and the form shows the error with a new key.
+ * The buyer reaches the provider's page through a small page (refresh and link), not a redirect:
+ * the Content-Security-Policy's form-action 'self' forbids a form's redirect to another site.
  */
 import { renderSVG } from "uqr";
 import { fail, isAppError, limits } from "../kernel/index.ts";
@@ -35,7 +37,7 @@ import {
   type TicketedEvent,
 } from "../ticketing/index.ts";
 import { AgendaEventPage } from "../../ui/pages/agenda.tsx";
-import { OrderForm, OrderPage, OrderUnknownPage, type OrderFormPrice } from "../../ui/pages/online-order.tsx";
+import { CheckoutRedirectPage, OrderForm, OrderPage, OrderUnknownPage, type OrderFormPrice } from "../../ui/pages/online-order.tsx";
 import { field, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt, errorText } from "./messages.ts";
@@ -188,7 +190,12 @@ function formBuyer(ctx: Ctx): { name: string; email: string } {
   return { name, email };
 }
 
-/** Sends the buyer to the provider's page for a held order; the order keeps its checkout reference. */
+/** The step to the provider's page (not a redirect: see CheckoutRedirectPage). */
+function toCheckout(ctx: Ctx, url: string): Response {
+  return keepPrivate(html(String(CheckoutRedirectPage({ view: view(ctx), url }))));
+}
+
+/** Starts the provider's checkout for a held order, which keeps its checkout reference; answers the provider's page. */
 async function startCheckout(ctx: Ctx, order: Order, provider: PaymentProvider, settings: OnlineSalesSettings): Promise<string> {
   const [path, query] = orderPagePath(ctx.deps.signer, order).split("?") as [string, string];
   const base = baseUrl(ctx, settings);
@@ -226,7 +233,7 @@ async function placeOrder(ctx: Ctx): Promise<Response> {
   const order = created.value;
   if (order.state !== "held" || !provider) return redirect(orderPagePath(deps.signer, order));
   try {
-    return redirect(await startCheckout(ctx, order, provider, settings));
+    return toCheckout(ctx, await startCheckout(ctx, order, provider, settings));
   } catch (error) {
     if (!isAppError(error)) throw error;
     deps.logger.log("warn", "online payment could not start", { order_id: order.id, code: error.code, message: error.message });
@@ -306,7 +313,7 @@ async function payAgain(ctx: Ctx): Promise<Response> {
     return startCheckout(ctx, order, provider, settings);
   });
   if (!outcome.ok) return orderPage(ctx, order, { error: outcome.message, status: statusForCode(outcome.code) });
-  return redirect(outcome.value);
+  return toCheckout(ctx, outcome.value);
 }
 
 async function cancelByBuyer(ctx: Ctx): Promise<Response> {
