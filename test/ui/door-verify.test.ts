@@ -3,12 +3,15 @@
 // certificate, truncated and oversized texts, a wrong version signed correctly, non-canonical
 // base32) goes through the box's decodeTicket (node:crypto), the TypeScript source of the
 // browser verifier, and the bundled file the browser really loads (ui/static/gen/door-verify.js),
-// and all three must give the same answer, field for field. It also proves the committed bundle is
+// each both one-shot (@noble's verify) and through the per-event checker (the event key decoded
+// and precomputed once), and all must give the same answer, field for field. The checker's own
+// Ed25519 check is also held to node:crypto and @noble on the kernel's edge cases (small-order
+// and non-canonical keys, S + L, non-canonical R) and 2,000 random bit flips. It also proves the committed bundle is
 // exactly what deploy/bundle-client.ts builds today, so it cannot go stale.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateSigningKeyPem, signerFromPem, SIGNING_CONTEXTS, toHex, type Signer } from "../../src/kernel/index.ts";
+import { generateSigningKeyPem, seededRandom, signerFromPem, SIGNING_CONTEXTS, toHex, verifySignature, verifySignatureIndependently, type Signer } from "../../src/kernel/index.ts";
 import { base32Decode, base32Encode, decodeTicket, encodeTicket, signCertificate, type EventCertificate, type TicketFields } from "../../src/ticketing/index.ts";
 import * as source from "../../ui/client/door-verify.ts";
 import { bundleClient, GENERATED_FOLDER } from "../../deploy/bundle-client.ts";
@@ -80,7 +83,10 @@ const VECTORS: Vector[] = [
 ];
 
 function answer(verifier: Verifier, vector: { text: string; certificate: EventCertificate; venueKey: Uint8Array }) {
-  return verifier.verifyDoorTicket(vector.text, vector.certificate, toHex(vector.venueKey));
+  const oneShot = verifier.verifyDoorTicket(vector.text, vector.certificate, toHex(vector.venueKey));
+  const checked = verifier.doorTicketChecker(vector.certificate, toHex(vector.venueKey))(vector.text);
+  expect(checked).toEqual(oneShot);
+  return oneShot;
 }
 
 describe("the door's offline verifier decides as the box's decodeTicket", () => {
@@ -94,16 +100,18 @@ describe("the door's offline verifier decides as the box's decodeTicket", () => 
     });
   }
 
-  test("every single-byte change of the 125-byte payload: the three agree, and none is admitted", () => {
+  test("every single-byte change of the 125-byte payload: all agree, and none is admitted", () => {
     const codes = new Map<string, number>();
+    const checkers = [source, bundled].map((verifier) => verifier.doorTicketChecker(event.certificate, toHex(venue.publicKey)));
     for (let index = 0; index < 125; index++) {
       const payload = base32Decode(text)!;
       payload[index] = payload[index]! ^ (1 << index % 8);
       const vector = { text: base32Encode(payload), certificate: event.certificate, venueKey: venue.publicKey };
       const box = decodeTicket(vector.text, vector.certificate, vector.venueKey);
       expect(box.ok).toBe(false);
-      expect(answer(source, vector)).toEqual(box);
-      expect(answer(bundled, vector)).toEqual(box);
+      expect(source.verifyDoorTicket(vector.text, vector.certificate, toHex(vector.venueKey))).toEqual(box);
+      expect(bundled.verifyDoorTicket(vector.text, vector.certificate, toHex(vector.venueKey))).toEqual(box);
+      for (const check of checkers) expect(check(vector.text)).toEqual(box);
       if (!box.ok) codes.set(box.code, (codes.get(box.code) ?? 0) + 1);
     }
     // Only the version byte makes the text malformed; every other change breaks the signature.
@@ -127,6 +135,81 @@ describe("the door's offline verifier decides as the box's decodeTicket", () => 
     expect(bundled.ticketWindowRefusal(TICKET, TICKET.validUntilMs + 1)).toBe("expired");
     expect(bundled.peekDoorTicketEventId(text)).toBe(EVENT_ID);
     expect(bundled.peekDoorTicketEventId(text.slice(1))).toBeUndefined();
+  });
+});
+
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const P = 2n ** 255n - 19n;
+
+function littleEndian(value: bigint): Uint8Array {
+  const bytes = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) {
+    bytes[i] = Number(value & 0xffn);
+    value >>= 8n;
+  }
+  return bytes;
+}
+
+function fromLittleEndian(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (let i = 31; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
+  return value;
+}
+
+describe("the checker's Ed25519 check (event key decoded once) accepts exactly what node:crypto and @noble accept", () => {
+  const context = SIGNING_CONTEXTS.ticket;
+  const payload = new TextEncoder().encode("a ticket's 61 signed bytes, or any message");
+  const good = event.signer.sign(context, payload);
+  const identity = littleEndian(1n);
+  const trivial = new Uint8Array(64);
+  trivial.set(identity, 0);
+  const order8 = new Uint8Array(Buffer.from("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", "hex"));
+  const sPlusL = new Uint8Array(good);
+  sPlusL.set(littleEndian(fromLittleEndian(good.slice(32)) + L), 32);
+  const nonCanonicalR = new Uint8Array(good);
+  nonCanonicalR.set(littleEndian(P + 1n), 0);
+  const cases: Array<{ name: string; signature: Uint8Array; publicKey: Uint8Array; message?: Uint8Array; expected: boolean }> = [
+    { name: "valid", signature: good, publicKey: event.signer.publicKey, expected: true },
+    { name: "other message", signature: good, publicKey: event.signer.publicKey, message: new TextEncoder().encode("another"), expected: false },
+    { name: "S + L", signature: sPlusL, publicKey: event.signer.publicKey, expected: false },
+    { name: "non-canonical R", signature: nonCanonicalR, publicKey: event.signer.publicKey, expected: false },
+    { name: "identity key, trivial signature", signature: trivial, publicKey: identity, expected: false },
+    { name: "non-canonical identity key", signature: trivial, publicKey: littleEndian(P + 1n), expected: false },
+    { name: "order-8 key", signature: trivial, publicKey: order8, expected: false },
+    { name: "all-zero signature", signature: new Uint8Array(64), publicKey: event.signer.publicKey, expected: false },
+    { name: "short signature", signature: good.slice(0, 63), publicKey: event.signer.publicKey, expected: false },
+    { name: "short key", signature: good, publicKey: event.signer.publicKey.slice(0, 31), expected: false },
+  ];
+  for (const item of cases) {
+    test(item.name, () => {
+      const message = item.message ?? payload;
+      expect(verifySignature(context, message, item.signature, item.publicKey)).toBe(item.expected);
+      expect(verifySignatureIndependently(context, message, item.signature, item.publicKey)).toBe(item.expected);
+      expect(source.eventKeyVerifier(item.publicKey)(context, message, item.signature)).toBe(item.expected);
+      expect(bundled.eventKeyVerifier(item.publicKey)(context, message, item.signature)).toBe(item.expected);
+    });
+  }
+
+  test("2,000 random bit flips of signature, key or message: the same answer as node:crypto every time", () => {
+    const random = seededRandom(11);
+    const verifiers = new Map<string, ReturnType<Verifier["eventKeyVerifier"]>>();
+    let accepted = 0;
+    for (let i = 0; i < 2000; i++) {
+      const signature = new Uint8Array(good);
+      const publicKey = new Uint8Array(event.signer.publicKey);
+      const message = new Uint8Array(payload);
+      const target = random(1)[0]! % 3;
+      const draw = random(2);
+      const position = ((draw[0]! << 8) | draw[1]!) % (target === 0 ? 512 : target === 1 ? 256 : message.length * 8);
+      const bytes = target === 0 ? signature : target === 1 ? publicKey : message;
+      bytes[position >> 3]! ^= 1 << (position & 7);
+      const keyHex = toHex(publicKey);
+      if (!verifiers.has(keyHex)) verifiers.set(keyHex, bundled.eventKeyVerifier(publicKey));
+      const expected = verifySignature(context, message, signature, publicKey);
+      expect(verifiers.get(keyHex)!(context, message, signature)).toBe(expected);
+      if (expected) accepted++;
+    }
+    expect(accepted).toBe(0);
   });
 });
 
