@@ -4,6 +4,7 @@
 // door form: the green panel with the holder's name and one admitted check-in in the database;
 // the ticket still in view is not sent again within the 3 s debounce, then is sent once more with
 // a new nonce and gets the red already_redeemed panel. The camera then stops (its track ended).
+// A hidden page ends the camera's track and takes the camera again when shown.
 // On a plain HTTP address that is not the box itself (not a secure context), the camera button
 // explains instead of asking for the camera.
 import { Database } from "bun:sqlite";
@@ -130,6 +131,31 @@ describe.skipIf(browserTestsSkipped())("the door page's camera, in Chromium with
     const settled = checkins().length;
     await page.waitForTimeout(DEBOUNCE_MS + 500);
     expect(checkins().length).toBe(settled);
+    await context.close();
+  });
+
+  test("a hidden page gives the camera back (its track ends) and takes it again when shown", async () => {
+    const { context, page } = await doorPage(box.url);
+    await page.click("#door-camera-toggle");
+    await page.waitForFunction(() => document.getElementById("door-camera")?.getAttribute("data-state") === "on");
+    // Headless Chromium keeps every tab visible, so the page is told it is hidden as a browser
+    // tells it: visibilityState, then the visibilitychange event.
+    const hide = (state: "hidden" | "visible") =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => value });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, state);
+    await page.evaluate(() => {
+      (window as unknown as { cameraStream: MediaStream }).cameraStream = (document.getElementById("door-camera-video") as HTMLVideoElement).srcObject as MediaStream;
+    });
+    await hide("hidden");
+    expect(await page.getAttribute("#door-camera", "data-state")).toBe("off");
+    expect(await page.evaluate(() => (window as unknown as { cameraStream: MediaStream }).cameraStream.getTracks().map((track) => track.readyState))).toEqual(["ended"]);
+    await hide("visible");
+    await page.waitForFunction(() => document.getElementById("door-camera")?.getAttribute("data-state") === "on");
+    expect(await page.getAttribute("#door-camera-toggle", "aria-pressed")).toBe("true");
+    await page.click("#door-camera-toggle");
+    expect(await page.getAttribute("#door-camera", "data-state")).toBe("off");
     await context.close();
   });
 
