@@ -181,11 +181,13 @@ export function markMailFailed(tx: Tx, id: string, error: string): OutboxState {
   return state;
 }
 
-/** The admin's retry: a failed (or waiting) mail is queued again with its attempts reset, due now. Refusals: mail_unknown, mail_already_sent. */
+/** The admin's retry: a failed (or waiting) mail is queued again with its attempts reset, due now. Refusals: mail_unknown, mail_already_sent, mail_erased. */
 export function retryMail(tx: Tx, id: string): OutboxMail {
   const mail = findOutboxMail(tx.sqlite, id);
   if (!mail) fail("mail_unknown", "no such mail");
   if (mail.state === "sent") fail("mail_already_sent", "this mail was sent already");
+  // A mail erased on a person's request (ticketing/privacy.ts) has no recipient left.
+  if (mail.toAddress === "") fail("mail_erased", "this mail was erased on its recipient's request");
   tx.sqlite.query("UPDATE email_outbox SET state = 'queued', attempts = 0, next_attempt_ms = ? WHERE id = ?").run(tx.stamp().atMs, id);
   return findOutboxMail(tx.sqlite, id)!;
 }

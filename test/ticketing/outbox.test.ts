@@ -189,6 +189,10 @@ describe("e-mail outbox over SMTP", () => {
     expect((await sender.tick())[0]).toMatchObject({ ok: true, state: "sent" });
     expect(() => box.writer.transact((tx) => retryMail(tx, mail.id))).toThrow(expect.objectContaining({ code: "mail_already_sent" }));
     expect(() => box.writer.transact((tx) => retryMail(tx, "01JQ4Z8D3M2V6S9T0ABCDEFGHJ"))).toThrow(expect.objectContaining({ code: "mail_unknown" }));
+    // A mail erased on its recipient's request (privacy.ts blanks it and fails it) cannot be sent again.
+    const erased = enqueue();
+    box.writer.transact((tx) => tx.sqlite.query("UPDATE email_outbox SET to_address = '', state = 'failed', last_error = 'erased' WHERE id = ?").run(erased.id));
+    expect(() => box.writer.transact((tx) => retryMail(tx, erased.id))).toThrow(expect.objectContaining({ code: "mail_erased" }));
     expect(smtp.received).toHaveLength(1);
   });
 

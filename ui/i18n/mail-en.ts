@@ -76,6 +76,7 @@ export const mailEn: Record<keyof typeof mailFr, string> = {
   "error.mail_from_invalid": "Invalid sender: an address (name@example.org) or Name <name@example.org>.",
   "error.mail_from_required": "Mails need a sender.",
   "error.mail_unknown": "No such mail.",
+  "error.mail_erased": "This mail was erased at its recipient's request.",
   "error.mail_already_sent": "This mail was sent already.",
   "error.waiting_list_duplicate": "This e-mail address is on the waiting list already.",
   "error.waiting_list_not_sold_out": "Places are left: you can order now.",

@@ -78,6 +78,7 @@ export const mailFr = {
   "error.mail_from_invalid": "Expéditeur invalide : une adresse (nom@exemple.org) ou Nom <nom@exemple.org>.",
   "error.mail_from_required": "Il faut un expéditeur pour envoyer des e-mails.",
   "error.mail_unknown": "E-mail introuvable.",
+  "error.mail_erased": "Cet e-mail a été effacé à la demande de son destinataire.",
   "error.mail_already_sent": "Cet e-mail est déjà parti.",
   "error.waiting_list_duplicate": "Cette adresse e-mail est déjà sur la liste d'attente.",
   "error.waiting_list_not_sold_out": "Il reste des places : vous pouvez commander dès maintenant.",
