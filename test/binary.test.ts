@@ -88,6 +88,12 @@ describe("compiled binary", () => {
       const css = await fetch(`http://127.0.0.1:${port}/assets/app.css`);
       expect(css.status).toBe(200);
       expect(await css.text()).not.toBe("");
+      // The door camera's scanner and the QR decoder it falls back to, byte for byte.
+      for (const [name, source] of [["door-camera.js", "ui/static/door-camera.js"], ["jsqr.js", "node_modules/jsqr/dist/jsQR.js"]] as const) {
+        const asset = await fetch(`http://127.0.0.1:${port}/assets/${name}`);
+        expect(asset.status).toBe(200);
+        expect(await asset.text()).toBe(await Bun.file(join(import.meta.dir, "..", source)).text());
+      }
     } finally {
       child.kill("SIGTERM");
     }
