@@ -25,7 +25,7 @@ const line = {
   type: "object",
   required: ["item_id", "quantity"],
   properties: {
-    item_id: { type: "string" },
+    item_id: { type: "string", description: "a catalogue item, or tp_<ticket product id> for a ticket (its prices are the ticket prices; the sale issues the tickets)" },
     price_id: { type: "string", description: "one of the item's prices; may be left out for its free price" },
     amount: { type: "integer", description: "the customer's amount for a free price (at least its minimum); ignored for a fixed price" },
     quantity: { type: "integer", minimum: 1, maximum: 10_000 },
@@ -81,8 +81,21 @@ export const posPaths = {
         },
       }),
       responses: {
-        "201": ok("The sale", { sale_number: { type: "integer" }, total: cents, vat, change: cents, receipt_url: { type: "string" }, balances: { $ref: "#/components/schemas/Balances" } }),
+        "201": ok("The sale", {
+          sale_number: { type: "integer" },
+          total: cents,
+          vat,
+          change: cents,
+          receipt_url: { type: "string" },
+          balances: { $ref: "#/components/schemas/Balances" },
+          order_id: { type: ["string", "null"], description: "the till order of the sale's ticket lines (null without tickets, and in training)" },
+          order_reference: { type: ["string", "null"] },
+          tickets: { type: "array", items: { type: "string" }, description: "the tickets issued, in order" },
+        }),
         ...cartRefusals,
+        "409": errorResponse(
+          "insufficient_funds (with missing), price_changed (with total), item_inactive, item_not_at_point_of_sale, out_of_stock, payment_method_not_accepted, payment_method_inactive, point_of_sale_inactive, card_blocked; for ticket lines: sold_out, per_order_limit, per_person_limit, sale_not_open, sale_closed, event_over, price_inactive, membership_required, member_price_needs_membership",
+        ),
       },
     },
   },

@@ -96,6 +96,10 @@ function saleBody(result: SaleResult): string {
     low_stock: result.lowStock.map((item) => ({ item_id: item.itemId, name: item.name, stock: item.stock })),
     print_jobs: result.printJobs,
     print_warnings: result.printWarnings,
+    // Ticket lines (items tp_<ticket product id>): the sale's till order and its tickets (none in training).
+    order_id: result.orderId,
+    order_reference: result.orderReference,
+    tickets: result.ticketIds,
   });
 }
 
@@ -168,7 +172,7 @@ function quote(ctx: Ctx): Response {
   const venue = findVenue(sqlite)!;
   const pos = requireActivePointOfSale(sqlite, input.point_of_sale);
   const member = validMemberOfCard(sqlite, input.member_card_uid, ctx.deps.clock.nowMs());
-  const cart = priceCart(sqlite, { pointOfSale: pos.code, member, vatStatus: venue.vatStatus }, cartLines(input.lines));
+  const cart = priceCart(sqlite, { pointOfSale: pos.code, member, vatStatus: venue.vatStatus, nowMs: ctx.deps.clock.nowMs() }, cartLines(input.lines));
   return json({
     total: cart.total,
     member,

@@ -147,6 +147,21 @@ export {
 } from "./fiscal.ts";
 export { fiscalBytes, FiscalChainWalker, fiscalSignatureValid, reencode, verifyFiscalJournal, type FiscalCheck, type StoredFiscalRecord } from "./fiscal-verify.ts";
 export { cartLines, checkQuantity, priceCart, SALE_LIMITS, type CartLineInput, type PricedCart, type PricedLine, type PricingContext } from "./pricing.ts";
+export {
+  findTicketItem,
+  isTicketItemId,
+  issueSaleTickets,
+  NO_TICKETS,
+  orderMethodOf,
+  TICKET_ITEM_PREFIX,
+  TICKET_PAYMENT_METHODS,
+  ticketItemId,
+  tillTicketOffers,
+  TILL_TICKET_LIMITS,
+  type SaleTickets,
+  type TicketLineRef,
+  type TicketOffer,
+} from "./ticket-items.ts";
 export { parseSaleLabel, receiptOf, reprintReceipt, saleLabel, type Receipt, type ReceiptVatLine } from "./receipts.ts";
 export {
   createSale,

@@ -9,6 +9,7 @@
 import { fail, money, type Money } from "../kernel/index.ts";
 import type { Sqlite } from "../db/index.ts";
 import { CATALOGUE_LIMITS, findItem, type Item, type ItemPrice } from "./catalogue.ts";
+import { isTicketItemId, priceTicketLine, type TicketLineRef } from "./ticket-items.ts";
 import { FRANCHISE_MENTION, vatBreakdown, type VatLine } from "./vat.ts";
 
 /** Bounds of one sale: lines, units of one line, payments. */
@@ -30,6 +31,8 @@ export interface PricedLine {
   readonly quantity: number;
   readonly amount: Money;
   readonly memberPrice: boolean;
+  /** A ticket line (item `tp_<ticket product id>`, ticket-items.ts): the sale issues its tickets. */
+  readonly ticket?: TicketLineRef | undefined;
 }
 
 export interface PricedCart {
@@ -46,6 +49,8 @@ export interface PricingContext {
   /** Whether the customer is a member with a valid membership: member prices and member-only items apply. */
   readonly member: boolean;
   readonly vatStatus: "liable" | "franchise";
+  /** Now, for the sale windows of ticket lines; without it, a ticket line's window is left to the sale. */
+  readonly nowMs?: number | undefined;
 }
 
 export function checkQuantity(value: unknown): number {
@@ -101,6 +106,12 @@ export function priceCart(sqlite: Sqlite, context: PricingContext, lines: readon
   for (const line of lines) {
     const quantity = checkQuantity(line.quantity);
     if (typeof line.itemId !== "string" || line.itemId.length > 64) fail("item_unknown", "name an item by its id");
+    if (isTicketItemId(line.itemId)) {
+      const ticket = priceTicketLine(sqlite, context, line, quantity);
+      total += ticket.amount;
+      priced.push(ticket);
+      continue;
+    }
     const item = cache.get(line.itemId) ?? findItem(sqlite, line.itemId);
     if (!item) fail("item_unknown", "no such item (the catalogue changed?)", { item_id: line.itemId });
     cache.set(item.id, item);

@@ -16,6 +16,7 @@ import type { Sqlite, Tx } from "../db/index.ts";
 import { findVenue } from "../federation/index.ts";
 import { balanceOf, walletAccount } from "../ledger/index.ts";
 import { grantMembership, memberByWallet, membershipOf, renewalWindow } from "../membership/index.ts";
+import { refundSaleOrder } from "../ticketing/index.ts";
 import {
   acceptedAt,
   AMOUNT_MAX_MINOR,
@@ -34,6 +35,7 @@ import { businessDayOf } from "./business-day.ts";
 import { isPaymentMethodCode, listPaymentMethods, readPosSettings, requireActivePointOfSale, type PaymentMethodCode } from "./catalogue.ts";
 import { appendFiscalRecord, fiscalTime } from "./fiscal.ts";
 import { cartLines, priceCart, SALE_LIMITS, type PricedCart, type PricedLine } from "./pricing.ts";
+import { issueSaleTickets } from "./ticket-items.ts";
 import { orderTicketDocument } from "./tickets.ts";
 import { isTrainingTerminal } from "./training.ts";
 import type { VatLine } from "./vat.ts";
@@ -101,6 +103,11 @@ export interface SaleResult {
   readonly printJobs: readonly number[];
   /** Order tickets that could not be queued (a full queue): the sale never waits for a printer. */
   readonly printWarnings: readonly string[];
+  /** The till order of the sale's ticket lines (ticket-items.ts), else null (and always null in training). */
+  readonly orderId: string | null;
+  readonly orderReference: string | null;
+  /** The tickets issued by the sale, in order. */
+  readonly ticketIds: readonly string[];
 }
 
 export function isManager(actor: Actor): boolean {
@@ -333,8 +340,9 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
   const lines = cartLines(input.lines);
   const payments = parsePayments(tx.sqlite, input.payments);
   const memberId = memberOf(tx.sqlite, input, payments);
-  const validMember = memberId !== null && membershipOf(tx.sqlite, memberId, fiscalTime(tx)).valid;
-  const cart = priceCart(tx.sqlite, { pointOfSale: pos.code, member: validMember, vatStatus: venue.vatStatus }, lines);
+  const nowMs = fiscalTime(tx);
+  const validMember = memberId !== null && membershipOf(tx.sqlite, memberId, nowMs).valid;
+  const cart = priceCart(tx.sqlite, { pointOfSale: pos.code, member: validMember, vatStatus: venue.vatStatus, nowMs }, lines);
   if (memberId === null && cart.lines.some((line) => line.item.membershipDays !== null)) {
     fail("member_required", "a membership is sold to a member: tap the member's card");
   }
@@ -361,6 +369,18 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
   };
   const fiscalSeq = training ? null : appendFiscalRecord(tx, deps.signer, { kind: "sale", atMs, grandTotalDelta: cart.total, payload: salePayload(sale, actor) }).seq;
   insertSaleRows(tx, sale, actor, fiscalSeq);
+  // Ticket lines become the sale's till order here: a ticketing refusal (sold out...) refuses the whole sale.
+  const tickets = issueSaleTickets(tx, deps, {
+    saleId: sale.saleId,
+    lines: cart.lines,
+    payments: paid,
+    memberId,
+    training,
+    operatorName: actor.operatorName ?? "",
+    terminalId: actor.terminalId ?? null,
+    actor: actor.operatorId ? `operator:${actor.operatorId}` : actor.scope,
+    nowMs: atMs,
+  });
   const membershipUntilMs = training || memberId === null ? null : grantSoldMemberships(tx, deps, memberId, sale);
   const ticket = { number: sale.number, pointOfSaleName: pos.name, operatorName: actor.operatorName ?? "", atMs, timezone: venue.timezone };
   const printing = training ? { jobs: [], warnings: [] } : queueOrderTickets(tx, ticket, cart.lines);
@@ -382,6 +402,9 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
     lowStock,
     printJobs: printing.jobs,
     printWarnings: printing.warnings,
+    orderId: tickets.orderId,
+    orderReference: tickets.orderReference,
+    ticketIds: tickets.ticketIds,
   };
 }
 
@@ -516,12 +539,15 @@ export interface VoidResult {
   readonly total: number;
   readonly fiscalSeq: number;
   readonly voidEntries: readonly number[];
+  /** The till orders refunded by the void (their tickets revoked). */
+  readonly refundedOrders: readonly string[];
 }
 
 /**
  * Voids a sale, managers only: a compensating fiscal record (the sale's figures negated), the
- * wallet's void of each card payment (money back on the card), the stock back, and a `sale.voided`
- * record in the event log. Once.
+ * wallet's void of each card payment (money back on the card), the stock back, the sale's ticket
+ * order refunded without moving money again and its tickets revoked, and a `sale.voided` record
+ * in the event log. Once.
  */
 export function voidSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: VoidInput): VoidResult {
   if (!isManager(actor)) fail("manager_required", "only a manager may void a sale");
@@ -571,11 +597,13 @@ export function voidSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: Vo
   tx.sqlite
     .query("INSERT INTO sale_voids (sale_id, at_ms, business_day, operator_id, operator_name, reason, fiscal_seq, cash_session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
     .run(sale.id, atMs, businessDay, actor.operatorId ?? null, actor.operatorName ?? "", reason, record.seq, openCashSessionOf(tx.sqlite, actor.terminalId));
+  const eventActor = actor.operatorId ? `operator:${actor.operatorId}` : actor.scope;
+  const refunded = refundSaleOrder(tx, deps, { saleId: sale.id, nowMs: atMs, actor: eventActor });
   appendEvent(tx, deps.signer, {
     kind: "sale.voided",
-    actor: actor.operatorId ? `operator:${actor.operatorId}` : actor.scope,
+    actor: eventActor,
     subject: `sale:${sale.number}`,
     detail: { fiscal_seq: record.seq, total: sale.total, reason },
   });
-  return { saleId: sale.id, number: sale.number, total: sale.total, fiscalSeq: record.seq, voidEntries };
+  return { saleId: sale.id, number: sale.number, total: sale.total, fiscalSeq: record.seq, voidEntries, refundedOrders: refunded.map((order) => order.id) };
 }

@@ -59,6 +59,7 @@ export {
   REFERENCE_ALPHABET,
   REFUND_METHODS,
   refundOrder,
+  refundSaleOrder,
   type CloseOrderInput,
   type CreatedOrder,
   type MarkPaidInput,

@@ -682,6 +682,8 @@ export function refundOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, i
   if (order.state !== "paid") fail("order_not_refundable", `this order is ${order.state}`, { state: order.state });
   const method = input.method ?? order.paymentMethod ?? "";
   if (order.paymentMethod === "card" || !isOneOf(REFUND_METHODS, method)) fail("refund_method_unsupported", "a cashless payment is refunded by voiding its sale at the till");
+  // A till order's money is in its sale (fiscal journal, cash session): voiding the sale refunds it (refundSaleOrder).
+  if (order.saleId !== null) fail("refund_method_unsupported", "an order paid at the till is refunded by voiding its sale at the till");
   tx.sqlite.query("UPDATE orders SET state = 'refunded', closed_at_ms = ? WHERE id = ?").run(input.nowMs, order.id);
   const revoked = revokeOrderTickets(tx, deps, order.id, input.nowMs);
   logOrder(tx, deps.signer, "order.refunded", input.actor ?? "system", order, { method, amount_minor: order.totalMinor, tickets_revoked: revoked });
@@ -700,4 +702,22 @@ export function expireHolds(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, n
     logOrder(tx, deps.signer, "order.expired", "system", order, { tickets_revoked: revoked });
   }
   return due.length;
+}
+
+/**
+ * The point of sale voided the sale that paid these orders: each paid order of the sale is
+ * refunded and its tickets revoked, without moving money (the void reverses the sale's payments
+ * and its fiscal record), and `order.refunded` is logged with method `sale_void`. Answers the
+ * orders refunded (none when the sale sold no ticket).
+ */
+export function refundSaleOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, input: { readonly saleId: string; readonly nowMs: number; readonly actor?: string | undefined }): Order[] {
+  assert(typeof input.saleId === "string" && Number.isSafeInteger(input.nowMs), "a sale id and now");
+  const ids = tx.sqlite.query<{ id: string }, [string, number]>("SELECT id FROM orders WHERE sale_id = ? AND state = 'paid' ORDER BY created_at_ms, id LIMIT ?").all(input.saleId, ORDER_LIMITS.lines);
+  return ids.map(({ id }) => {
+    const order = requireOrder(tx.sqlite, id);
+    tx.sqlite.query("UPDATE orders SET state = 'refunded', closed_at_ms = ? WHERE id = ?").run(input.nowMs, order.id);
+    const revoked = revokeOrderTickets(tx, deps, order.id, input.nowMs);
+    logOrder(tx, deps.signer, "order.refunded", input.actor ?? "system", order, { method: "sale_void", sale_id: input.saleId, amount_minor: order.totalMinor, tickets_revoked: revoked });
+    return findOrder(tx.sqlite, order.id)!;
+  });
 }
