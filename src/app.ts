@@ -8,7 +8,7 @@ import { AuthService, readerBinding } from "./auth/index.ts";
 import { dataDir, ensureDataDir, loadOrCreateVenueKey, migrate, openDatabase, readTimeFloor, Writer, type DataDir, type Sqlite } from "./db/index.ts";
 import { findVenue, type Venue } from "./federation/index.ts";
 import { createHttpApp, TapHub, WindowLimiter, type HttpApp, type HttpDeps, type TlsInfo } from "./http/index.ts";
-import { STRIPE_API_BASE, stripeProvider, type PaymentProviderFactory } from "./ticketing/index.ts";
+import { CertificateMemo, STRIPE_API_BASE, stripeProvider, type PaymentProviderFactory } from "./ticketing/index.ts";
 import {
   AppError,
   limits,
@@ -107,6 +107,7 @@ export function openBox(options: BoxOptions): Box {
       providerFor: options.paymentProvider ?? stripeProviderFactory(clock, options.stripeApiBaseUrl),
       orderLimiter: new WindowLimiter({ windowMs: limits.holderPageWindowMs, maxHits: limits.holderPageRequestsPerWindow, maxKeys: limits.rateLimiterKeys }),
     },
+    certificates: new CertificateMemo(),
   };
   return {
     dir,

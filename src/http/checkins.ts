@@ -67,7 +67,7 @@ export function checkinResponse(outcome: CheckinOutcome): Response {
 export async function submitCheckin(ctx: Ctx, terminalId: string, input: Record<string, unknown>): Promise<CheckinOutcome> {
   const { deps } = ctx;
   return deps.writer.submit((tx) =>
-    performCheckin(tx, { newId: deps.newId, venuePublicKey: deps.signer.publicKey }, {
+    performCheckin(tx, { newId: deps.newId, venuePublicKey: deps.signer.publicKey, certificates: deps.certificates }, {
       qr: input.qr,
       nonce: input.nonce,
       list: input.list,

@@ -2,7 +2,7 @@
 import type { AuthService } from "../auth/index.ts";
 import type { Writer } from "../db/index.ts";
 import type { Clock, IdFactory, Logger, RandomSource, Signer } from "../kernel/index.ts";
-import type { PaymentProviderFactory } from "../ticketing/index.ts";
+import type { CertificateMemo, PaymentProviderFactory } from "../ticketing/index.ts";
 import type { WindowLimiter } from "./limiter.ts";
 import type { TapHub } from "./tap-hub.ts";
 
@@ -52,4 +52,6 @@ export interface HttpDeps {
   readonly keepOpen: (request: Request) => void;
   /** Online sales: the payment provider and the public forms' limiter (http/online-sales.ts). */
   readonly payments: OnlinePayments;
+  /** Event certificates already verified: a door scan checks one signature (ticketing/certificate-memo.ts). */
+  readonly certificates: CertificateMemo;
 }

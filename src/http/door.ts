@@ -93,7 +93,7 @@ async function doorCheckin(ctx: Ctx): Promise<Response> {
   let answer: DoorAnswer;
   try {
     const outcome = await deps.writer.submit((tx) =>
-      performCheckin(tx, { newId: deps.newId, venuePublicKey: deps.signer.publicKey }, { qr, nonce: field(ctx, "nonce"), eventId, list: listId, direction, terminalId: door.terminal.id, nowMs: deps.clock.nowMs() }),
+      performCheckin(tx, { newId: deps.newId, venuePublicKey: deps.signer.publicKey, certificates: deps.certificates }, { qr, nonce: field(ctx, "nonce"), eventId, list: listId, direction, terminalId: door.terminal.id, nowMs: deps.clock.nowMs() }),
     );
     answer = answerOf(ctx, outcome);
   } catch (error) {

@@ -20,6 +20,7 @@
  */
 import { fail, type IdFactory } from "../kernel/index.ts";
 import type { Sqlite, Tx } from "../db/index.ts";
+import { type CertificateMemo } from "./certificate-memo.ts";
 import { findCheckinList, LIST_ID_PATTERN, listAdmitsProduct, type CheckinList } from "./checkin-lists.ts";
 import { findTicket } from "./issue.ts";
 import { eventCertificate } from "./keys.ts";
@@ -164,7 +165,7 @@ interface Verdict {
   readonly entryNo: number | null;
 }
 
-function judge(sqlite: Sqlite, venuePublicKey: Uint8Array, qr: string, named: CheckinList | null, direction: CheckinDirection, atMs: number): Verdict {
+function judge(sqlite: Sqlite, deps: CheckinDeps, qr: string, named: CheckinList | null, direction: CheckinDirection, atMs: number): Verdict {
   const listId = named?.id ?? null;
   const refuse = (code: CheckinRefusal, ticketId: string | null = null, list = listId): Verdict => ({ ticketId, list, code, entryNo: null });
   const eventId = peekTicketEventId(qr);
@@ -176,7 +177,7 @@ function judge(sqlite: Sqlite, venuePublicKey: Uint8Array, qr: string, named: Ch
     // No key of this box signed for that event: a forgery or another venue's ticket.
     return refuse("invalid_signature");
   }
-  const decoded = decodeTicket(qr, certificate, venuePublicKey);
+  const decoded = deps.certificates ? decodeTicket(qr, certificate, deps.venuePublicKey, deps.certificates.check) : decodeTicket(qr, certificate, deps.venuePublicKey);
   if (!decoded.ok) return refuse(decoded.code);
   const ticket = findTicket(sqlite, decoded.ticket.ticketId);
   // Signed by this event's key but never issued here: treated as a forgery.
@@ -226,20 +227,27 @@ function namedList(sqlite: Sqlite, listId: string | null, eventId: string | null
   return list;
 }
 
+export interface CheckinDeps {
+  readonly newId: IdFactory;
+  readonly venuePublicKey: Uint8Array;
+  /** The box's memo of certificates verified before (one signature check a scan instead of two). */
+  readonly certificates?: CertificateMemo | undefined;
+}
+
 /**
  * Scans one ticket at a door. Throws only on a malformed request (nonce_invalid, qr_invalid when
  * the qr is not text, list_invalid, list_unknown, event_id_invalid, direction_invalid,
  * forced_invalid, scanned_at_invalid): those are not scans and are not recorded. Every other
  * answer, refusals and conflicts included, is recorded under its nonce in this transaction.
  */
-export function performCheckin(tx: Tx, deps: { readonly newId: IdFactory; readonly venuePublicKey: Uint8Array }, input: CheckinInput): CheckinOutcome {
+export function performCheckin(tx: Tx, deps: CheckinDeps, input: CheckinInput): CheckinOutcome {
   const request = checkRequest(input);
   const seen = tx.sqlite.query<CheckinRow, [string]>(`${ROW_SELECT} WHERE nonce = ?`).get(request.nonce);
   if (seen) return outcomeOf(tx.sqlite, seen, true);
   const named = namedList(tx.sqlite, request.listId, request.eventId);
   // An offline door judged the ticket at its own time; the box judges it at the same time.
   const judgedAtMs = request.forced ? request.scannedAtMs! : input.nowMs;
-  const verdict = judge(tx.sqlite, deps.venuePublicKey, request.qr, named, request.direction, judgedAtMs);
+  const verdict = judge(tx.sqlite, deps, request.qr, named, request.direction, judgedAtMs);
   const result = verdict.code === null ? "admitted" : request.forced ? "conflict" : "refused";
   const row: CheckinRow = {
     id: deps.newId(),

@@ -30,7 +30,8 @@ export {
   type Ticket,
   type TicketProduct,
 } from "./issue.ts";
-export { CHECKIN_REFUSALS, checkinCounts, checkinsOf, DOOR_SEARCH_ROWS, doorName, listCounts, NONCE_PATTERN, passesOf, performCheckin, searchEventTickets, type CheckinCounts, type CheckinDirection, type CheckinInput, type DoorTicketRow, type CheckinOutcome, type CheckinRefusal, type FirstEntry, type ListCounts } from "./checkins.ts";
+export { CHECKIN_REFUSALS, checkinCounts, checkinsOf, DOOR_SEARCH_ROWS, doorName, listCounts, NONCE_PATTERN, passesOf, performCheckin, searchEventTickets, type CheckinCounts, type CheckinDeps, type CheckinDirection, type CheckinInput, type DoorTicketRow, type CheckinOutcome, type CheckinRefusal, type FirstEntry, type ListCounts } from "./checkins.ts";
+export { CERTIFICATE_MEMO_ENTRIES, CertificateMemo } from "./certificate-memo.ts";
 export { CHECKIN_LIST_LIMITS, deleteCheckinList, findCheckinList, LIST_ID_PATTERN, listAdmitsProduct, listCheckinLists, saveCheckinList, type CheckinList, type CheckinListInput } from "./checkin-lists.ts";
 export { conflictCount, doorSnapshot, listConflicts, SNAPSHOT_LIMITS, type CheckinConflict, type DoorSnapshot, type SnapshotTicket } from "./door-snapshot.ts";
 export { checkCheckoutRequest, FakeProvider, hmacSha256Hex, PAYMENT_EVENT_KINDS, PAYMENT_LIMITS, sameHexDigest, WEBHOOK_REFUSALS, type CheckoutLine, type CheckoutOrder, type CheckoutRequest, type CheckoutStarted, type PaymentEvent, type PaymentEventKind, type PaymentKeys, type PaymentProvider, type PaymentProviderFactory, type WebhookReading, type WebhookRefusal } from "./payments.ts";
