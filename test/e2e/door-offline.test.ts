@@ -6,7 +6,10 @@
 // used, and both phones admit one same ticket. The box is started again on the same data folder
 // and port: the queues empty by themselves, the box's database holds the forced check-ins with
 // the phones' nonces and scan times, and the second upload of the shared ticket is recorded as a
-// conflict and shown on the phone that sent it. Chromium finds the page installable (but for the
+// conflict and shown on the phone that sent it. Then the box hangs (SIGSTOP: sockets open, no
+// answer): the scan is judged on the phone after the request's time-out, queued under the nonce of
+// the request that hung, and when the box wakes up (SIGCONT) the ticket is admitted exactly once,
+// whether the box also ran the request that had hung or not. Chromium finds the page installable (but for the
 // private window every test context is).
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { Database } from "bun:sqlite";
@@ -28,6 +31,7 @@ interface Tickets {
   readonly single: { id: string; qr: string };
   readonly shared: { id: string; qr: string };
   readonly revoked: { id: string; qr: string };
+  readonly hung: { id: string; qr: string };
 }
 
 interface CheckinRow {
@@ -71,7 +75,7 @@ describe.skipIf(browserTestsSkipped())("the offline door, in Chromium", () => {
       const shared = issue("Grace Hopper");
       const revoked = issue("Alan Turing");
       revokeTicket(tx, revoked.id);
-      return { single, shared, revoked };
+      return { single, shared, revoked, hung: issue("Katherine Johnson") };
     });
     made.close();
     [box, browser] = await Promise.all([startBox({ dataDir: folder }), launchBrowser()]);
@@ -209,5 +213,28 @@ describe.skipIf(browserTestsSkipped())("the offline door, in Chromium", () => {
     expect(online).toMatchObject({ result: "refused", offline: null });
     await north.context.close();
     await south.context.close();
+  });
+
+  test("a box that hangs: the phone answers after the time-out, and the ticket counts once when the box wakes", async () => {
+    const door = await openDoor(tokens[0]!);
+    process.kill(box.pid, "SIGSTOP");
+    try {
+      const answer = await scan(door.page, tickets.hung.qr);
+      expect(answer).toMatchObject({ result: "admitted", offline: "true" });
+      expect(answer.text).toContain("Katherine Johnson");
+      expect(await queueLength(door.page)).toBe("1");
+    } finally {
+      process.kill(box.pid, "SIGCONT");
+    }
+    await door.page.waitForFunction(() => document.getElementById("door-offline")?.dataset.queue === "0" && document.getElementById("door-offline")?.dataset.reachable === "true", undefined, {
+      timeout: WAIT_MS,
+    });
+    const db = new Database(join(folder, "tibox.db"), { readonly: true });
+    const rows = db.query<CheckinRow, [string]>("SELECT ticket_id, nonce, result, code, forced, scanned_at_ms, device FROM checkins WHERE ticket_id = ?").all(tickets.hung.id);
+    db.close();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ result: "admitted", device: terminalIds[0] });
+    expect(rows[0]!.nonce).toMatch(/^door-[0-9a-f]{32}$/);
+    await door.context.close();
   });
 });

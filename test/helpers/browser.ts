@@ -96,6 +96,8 @@ export interface RunningBox {
   readonly setupCode: string | undefined;
   /** Every stdout and stderr line so far (bounded), for failure messages. */
   readonly logs: readonly string[];
+  /** The box's process id (to pause it with SIGSTOP, as a box that hangs without closing its sockets). */
+  readonly pid: number;
   /** SIGTERM, then waits for the exit; resolves to the exit code. */
   stop(): Promise<number>;
   /** SIGKILL (a power cut), then waits for the process to be gone. */
@@ -202,6 +204,7 @@ export async function startBox(options: { dataDir?: string; port?: number; args?
     dataDir,
     setupCode: setupDone ? undefined : setupCode,
     logs,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       const timeout = Bun.sleep(STOP_TIMEOUT_MS).then(() => "timeout" as const);
