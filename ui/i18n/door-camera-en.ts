@@ -20,6 +20,6 @@ export const doorCameraEn: Record<keyof typeof doorCameraFr, string> = {
   "door.camera.insecure_off": "The camera works only on a secure (https) address, and HTTPS is turned off on this box. Ask the administrator to turn it on, or use a scanner or the search by name.",
   "door.camera.certificate": "The first time, install the box's certificate on the phone:",
   "door.camera.certificate_link": "download the certificate",
-  "door.camera.guide": "The steps for Android and iPhone are in the door guide (docs/door.md), section “The box's certificate”.",
+  "door.camera.guide": "The steps for Android and iPhone are in the door guide (docs/door.md), section 1, “The box's certificate”.",
   "door.camera.preview": "Camera picture",
 };

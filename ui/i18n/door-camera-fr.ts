@@ -21,6 +21,6 @@ export const doorCameraFr = {
   "door.camera.insecure_off": "La caméra ne fonctionne que sur une adresse sécurisée (https), et le HTTPS est désactivé sur cette boîte. Demandez à l'administrateur de l'activer, ou utilisez une douchette ou la recherche par nom.",
   "door.camera.certificate": "La première fois, installez le certificat de la boîte sur le téléphone :",
   "door.camera.certificate_link": "télécharger le certificat",
-  "door.camera.guide": "Les étapes pour Android et iPhone sont dans le guide de la porte (docs/door.md), partie « Le certificat de la boîte ».",
+  "door.camera.guide": "Les étapes pour Android et iPhone sont dans le guide de la porte (docs/door.md), partie 1 (« The box's certificate », en anglais).",
   "door.camera.preview": "Image de la caméra",
 } as const;
