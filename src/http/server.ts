@@ -33,10 +33,11 @@ import { doorListRoutes } from "./door-lists.ts";
 import { doorOfflineRoutes } from "./door-offline.ts";
 import { tillMoneyRoutes } from "./till-money.ts";
 import { tillSalesRoutes } from "./till-sales.ts";
+import { tillTicketRoutes } from "./till-tickets.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...ticketingOrderRoutes, ...onlineSalesRoutes, ...paymentWebhookRoutes, ...ticketingSettingsRoutes, ...ticketingMailRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes, ...doorOfflineRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillTicketRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...ticketingOrderRoutes, ...onlineSalesRoutes, ...paymentWebhookRoutes, ...ticketingSettingsRoutes, ...ticketingMailRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes, ...doorOfflineRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,

@@ -13,6 +13,7 @@ import {
   cardAssetsForCart,
   createSale,
   findItem,
+  findTicketItem,
   listCategories,
   listItems,
   listPaymentMethods,
@@ -72,6 +73,7 @@ import {
   type TillState,
 } from "./till-state.ts";
 import { runOnce } from "./wallet-api.ts";
+import { saleTicketsView, ticketOffersView } from "./till-tickets.ts";
 
 const TERMINAL = { kind: "terminal" } as const;
 /** Banknotes offered as quick cash amounts, in cents. */
@@ -113,7 +115,7 @@ function priceState(ctx: Ctx, input: TillState): Priced {
   for (let attempt = 0; attempt <= TILL_STATE_LIMITS.lines; attempt++) {
     if (state.lines.length === 0) return { state, cart: undefined, notices, memberName };
     try {
-      const cart = priceCart(ctx.deps.writer.sqlite, { pointOfSale: state.pos, member: member?.valid === true, vatStatus: ctx.venue!.vatStatus }, toCartLines(state));
+      const cart = priceCart(ctx.deps.writer.sqlite, { pointOfSale: state.pos, member: member?.valid === true, vatStatus: ctx.venue!.vatStatus, nowMs: ctx.deps.clock.nowMs() }, toCartLines(state));
       return { state, cart, notices, memberName };
     } catch (error) {
       if (!isAppError(error) || typeof error.details?.item_id !== "string") throw error;
@@ -169,7 +171,7 @@ function cartView(ctx: Ctx, priced: Priced, extra: { notices?: string[]; askFree
 
 function cartScreen(ctx: Ctx, till: Till & { pos: NonNullable<Till["pos"]> }, state: TillState, extra: Parameters<typeof cartView>[2] = {}): string {
   const { categories, items } = gridOf(ctx, till.pos.code);
-  return String(CartScreen({ view: view(ctx), categories, items, cart: cartView(ctx, priceState(ctx, state), extra) }));
+  return String(CartScreen({ view: view(ctx), categories, items, cart: cartView(ctx, priceState(ctx, state), extra), tickets: ticketOffersView(ctx) }));
 }
 
 function withPos(ctx: Ctx): (Till & { pos: NonNullable<Till["pos"]> }) | Response {
@@ -234,7 +236,8 @@ function cartAction(ctx: Ctx): Response {
 }
 
 function freePriceOf(ctx: Ctx, itemId: string, priceId: string): CartView["askFree"] {
-  const item = findItem(ctx.deps.writer.sqlite, itemId);
+  // A ticket's free price (tp_<ticket product id>) asks its amount the same way.
+  const item = findItem(ctx.deps.writer.sqlite, itemId) ?? findTicketItem(ctx.deps.writer.sqlite, itemId);
   const price = item?.prices.find((candidate) => candidate.id === priceId && candidate.kind === "free");
   if (!item || !price) return undefined;
   return { itemId: item.id, priceId: price.id, name: item.name, minimum: Math.max(price.amount, 1) };
@@ -395,6 +398,9 @@ interface SaleAnswer {
   readonly print_warnings: readonly string[];
   /** The receipt's print job when the venue prints receipts automatically, else null. */
   readonly receipt_job?: number | null;
+  /** The till order of the sale's tickets, and its tickets (ticket-items.ts). */
+  readonly order_id?: string | null;
+  readonly tickets?: readonly string[];
 }
 
 /**
@@ -435,6 +441,8 @@ async function postSale(ctx: Ctx): Promise<Response> {
         print_jobs: result.printJobs,
         print_warnings: warnings,
         receipt_job: receiptJob,
+        order_id: result.orderId,
+        tickets: result.ticketIds,
       };
       return { status: 201, body: JSON.stringify(body) };
     },
@@ -480,6 +488,7 @@ function doneScreen(ctx: Ctx, till: Till & { pos: NonNullable<Till["pos"]> }, an
         receiptJob: answer.receipt_job ?? null,
         printKey: `receipt.${answer.label}`,
         printWarnings: answer.print_warnings,
+        tickets: saleTicketsView(ctx, till, answer.order_id ?? null),
       },
     }),
   );

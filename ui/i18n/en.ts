@@ -9,6 +9,7 @@ import { paymentsEn } from "./payments-en.ts";
 import { ordersEn } from "./orders-en.ts";
 import { membersEn } from "./members-en.ts";
 import { mailEn } from "./mail-en.ts";
+import { tillTicketsEn } from "./till-tickets-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -686,4 +687,6 @@ export const en: Record<MessageKey, string> = {
   ...membersEn,
   // E-mail settings, the outbox, the waiting list and the thermal ticket print live in mail-*.ts.
   ...mailEn,
+  // Tickets sold at the till live in till-tickets-*.ts.
+  ...tillTicketsEn,
 };

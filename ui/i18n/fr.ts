@@ -12,6 +12,7 @@ import { paymentsFr } from "./payments-fr.ts";
 import { ordersFr } from "./orders-fr.ts";
 import { membersFr } from "./members-fr.ts";
 import { mailFr } from "./mail-fr.ts";
+import { tillTicketsFr } from "./till-tickets-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -690,6 +691,8 @@ export const fr = {
   ...membersFr,
   // E-mail settings, the outbox, the waiting list and the thermal ticket print live in mail-*.ts.
   ...mailFr,
+  // Tickets sold at the till live in till-tickets-*.ts.
+  ...tillTicketsFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -7,6 +7,7 @@ import { CsrfField, Notice } from "../layout.tsx";
 import { formatDate, type View } from "../view.ts";
 import { CommandForm } from "./till-shell.tsx";
 import { ReceiptView, type ReceiptData } from "./till-receipt.tsx";
+import { SaleTickets, TicketGridSection, type SaleTicketsView, type TillTicketOfferView } from "./till-tickets.tsx";
 import { BalanceList, formatEuros, type AssetLabel } from "./wallet-common.tsx";
 
 export interface TillItemView {
@@ -94,15 +95,16 @@ function ItemButton({ view, item, price }: { view: View; item: TillItemView; pri
   );
 }
 
-export function ItemGrid({ view, categories, items }: { view: View; categories: readonly TillCategoryView[]; items: readonly TillItemView[] }) {
+export function ItemGrid({ view, categories, items, tickets = [] }: { view: View; categories: readonly TillCategoryView[]; items: readonly TillItemView[]; tickets?: readonly TillTicketOfferView[] }) {
   const { t } = view;
   const groups = [
     ...categories.map((category) => ({ category, items: items.filter((item) => item.categoryId === category.id) })),
     { category: undefined, items: items.filter((item) => item.categoryId === null || !categories.some((category) => category.id === item.categoryId)) },
   ].filter((group) => group.items.length > 0);
-  if (groups.length === 0) return <p class="till-grid">{t("till.no_items")}</p>;
+  if (groups.length === 0 && tickets.length === 0) return <p class="till-grid">{t("till.no_items")}</p>;
   return (
     <div class="till-grid">
+      <TicketGridSection view={view} offers={tickets} />
       {groups.map((group) => (
         <section class="category" style={group.category ? `--category: ${group.category.colour}` : undefined} aria-label={group.category?.name ?? t("till.other_items")}>
           <h2 safe>{group.category?.name ?? t("till.other_items")}</h2>
@@ -183,10 +185,10 @@ export function Cart({ view, cart }: { view: View; cart: CartView }) {
   );
 }
 
-export function CartScreen({ view, categories, items, cart }: { view: View; categories: readonly TillCategoryView[]; items: readonly TillItemView[]; cart: CartView }) {
+export function CartScreen({ view, categories, items, cart, tickets = [] }: { view: View; categories: readonly TillCategoryView[]; items: readonly TillItemView[]; cart: CartView; tickets?: readonly TillTicketOfferView[] }) {
   return (
     <div id="till-main" class="till-main cart-screen" data-screen="cart">
-      <ItemGrid view={view} categories={categories} items={items} />
+      <ItemGrid view={view} categories={categories} items={items} tickets={tickets} />
       <Cart view={view} cart={cart} />
     </div>
   );
@@ -372,6 +374,8 @@ export interface DoneView {
   readonly receiptJob: number | null;
   readonly printKey: string;
   readonly printWarnings: readonly string[];
+  /** The tickets the sale issued (ticket lines), with their print button and page. */
+  readonly tickets?: SaleTicketsView | undefined;
 }
 
 /** The sale is paid: the box said so. Change, what is left on the cards, the receipt, print on request. */
@@ -411,6 +415,7 @@ export function DoneScreen({ view, done }: { view: View; done: DoneView }) {
           <p class="muted">{t("till.no_receipt_printer")}</p>
         )}
       </div>
+      {done.tickets ? <SaleTickets view={view} sale={done.tickets} /> : null}
       <ReceiptView view={view} receipt={done.receipt} qrSvg={done.qrSvg} />
     </div>
   );
