@@ -12,7 +12,7 @@
  * Then, unless --no-browser, the browser part (bench/door-verify.ts: QR signature verification in
  * Chromium with the CPU throttled 6 times) when that file is there.
  *
- * Options: --doors 1,4,16,64 --duration S (5) --warmup S (1) --tickets N (80000) --no-browser --keep
+ * Options: --doors 1,4,16,64 --duration S (5) --warmup S (1) --tickets N (120000) --no-browser --keep
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -28,8 +28,8 @@ import { freePort } from "./ledger/server.ts";
 const ROOT = resolve(import.meta.dir, "..");
 const TARGET_PER_SECOND = 1_000;
 const TARGET_P99_MS = 20;
-/** Tickets per product: issuing counts a product's tickets, so many small products keep it fast. */
-const TICKETS_PER_PRODUCT = 1_000;
+/** Tickets per product: issuing counts a product's tickets, so many small products keep it fast (at most 100 products an event). */
+const TICKETS_PER_PRODUCT = 2_000;
 const HOUR = 3_600_000;
 
 function option(name: string, fallback: string): string {
@@ -40,7 +40,7 @@ function option(name: string, fallback: string): string {
 const doorCounts = option("doors", "1,4,16,64").split(",").map(Number);
 const durationMs = Number(option("duration", "5")) * 1000;
 const warmupMs = Number(option("warmup", "1")) * 1000;
-const ticketCount = Number(option("tickets", "80000"));
+const ticketCount = Number(option("tickets", "120000"));
 const withBrowser = !process.argv.includes("--no-browser");
 const keep = process.argv.includes("--keep");
 
