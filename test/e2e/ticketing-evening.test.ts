@@ -10,7 +10,20 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { dataDir, openReadOnlyDatabase } from "../../src/db/index.ts";
 import { fr } from "../../ui/i18n/fr.ts";
-import { browserTestsSkipped, launchBrowser, removeFolder, runTibox, startBox, tabletContext, tempFolder, type RunningBox } from "../helpers/browser.ts";
+import {
+  axeSource,
+  axeViolations,
+  browserTestsSkipped,
+  describeViolations,
+  launchBrowser,
+  removeFolder,
+  runTibox,
+  smallTargets,
+  startBox,
+  tabletContext,
+  tempFolder,
+  type RunningBox,
+} from "../helpers/browser.ts";
 import { ADMIN_PASSWORD, CASHIER, DOOR, setUpTillVenue, type TillVenue } from "../helpers/till.ts";
 
 setDefaultTimeout(60_000);
@@ -57,11 +70,18 @@ describe.skipIf(browserTestsSkipped())("an evening of ticketing: admin, till, do
     if (venue) removeFolder(venue.folder);
   });
 
-  async function newPage(terminalToken?: string): Promise<Page> {
-    const context = await tabletContext(browser, { baseURL: box.url });
+  /** A browser; `bypassCSP` only where axe-core is injected (the till: its CSP is test/e2e/till.test.ts's). */
+  async function newPage(terminalToken?: string, bypassCSP = false): Promise<Page> {
+    const context = await tabletContext(browser, { baseURL: box.url, bypassCSP });
     contexts.push(context);
     if (terminalToken) await context.addCookies([{ name: "tibox_terminal", value: terminalToken, url: box.url }]);
     return context.newPage();
+  }
+
+  /** axe-core finds nothing, and every control is 44 px at least. */
+  async function checkScreen(page: Page, label: string): Promise<void> {
+    expect({ label, violations: describeViolations(await axeViolations(page, axeSource())) }).toEqual({ label, violations: [] });
+    expect({ label, small: await smallTargets(page, { summary: true }) }).toEqual({ label, small: [] });
   }
 
   async function unlock(page: Page, name: string, pin: string, next: string): Promise<void> {
@@ -107,7 +127,7 @@ describe.skipIf(browserTestsSkipped())("an evening of ticketing: admin, till, do
     expect(readDb(venue.folder, (db) => db.query<{ n: number }, [string]>("SELECT count(*) AS n FROM ticket_products WHERE event_id = ?").get(eventId)!.n)).toBe(1);
 
     // At the till: two tickets from the "Billets" section, paid in cash, the exact amount.
-    const till = await newPage(venue.tillToken);
+    const till = await newPage(venue.tillToken, true);
     await unlock(till, CASHIER.name, CASHIER.pin, "/till");
     const ticketButton = till.locator('[data-testid="ticket-item"]', { hasText: "Soirée <jazz> & swing" });
     await expect(ticketButton.count()).resolves.toBe(1);
@@ -116,12 +136,14 @@ describe.skipIf(browserTestsSkipped())("an evening of ticketing: admin, till, do
     await ticketButton.click();
     await till.waitForFunction(() => document.querySelector('[data-testid="cart-line"] .qty')?.textContent === "2");
     expect((await till.textContent('[data-testid="cart-total"]'))!.replace(/\s/g, " ")).toContain("25,00");
+    await checkScreen(till, "till cart with tickets");
     await till.click(`button:has-text("${fr["till.charge"].replace(" {amount}", "")}")`);
     await till.click(`button:has-text("${fr["till.exact"].replace(" {amount}", "")}")`);
     await till.click(`[data-testid="pay-command"] button`);
     await till.waitForSelector('[data-testid="paid"]');
     const ticketIds = await till.locator('[data-testid="sale-ticket"]').evaluateAll((items) => items.map((item) => item.getAttribute("data-ticket-id")!));
     expect(ticketIds).toHaveLength(2);
+    await checkScreen(till, "till paid sale with tickets");
     // The receipt printer (simulated) takes the tickets; the printable page shows both QR codes.
     await till.click(`button:has-text("${fr["till_tickets.print"]}")`);
     await till.waitForSelector('[data-testid="tickets-printed"]');
@@ -130,6 +152,7 @@ describe.skipIf(browserTestsSkipped())("an evening of ticketing: admin, till, do
     const printable = await till.context().newPage();
     await printable.goto(orderPage!);
     expect(await printable.locator('[data-testid="printable-ticket"] figure.qr svg').count()).toBe(2);
+    await checkScreen(printable, "till tickets page");
     await printable.close();
 
     const qrOf = (id: string) => readDb(venue.folder, (db) => db.query<{ qr: string }, [string]>("SELECT qr FROM tickets WHERE id = ?").get(id)!.qr);

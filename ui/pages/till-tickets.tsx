@@ -88,7 +88,7 @@ export function SaleTickets({ view, sale }: { view: View; sale: SaleTicketsView 
   const page = `/till/tickets/${encodeURIComponent(sale.orderId)}`;
   return (
     <section class="sale-tickets" aria-labelledby="sale-tickets-title" data-testid="sale-tickets">
-      <h3 id="sale-tickets-title">{t("till_tickets.issued", { count: sale.tickets.length, reference: sale.reference })}</h3>
+      <h2 id="sale-tickets-title">{t("till_tickets.issued", { count: sale.tickets.length, reference: sale.reference })}</h2>
       <ol>
         {sale.tickets.map((ticket) => (
           <li data-testid="sale-ticket" data-ticket-id={ticket.id}>
