@@ -188,6 +188,40 @@ async function run(venue: Venue, doors: number, scratch: string, data: string): 
   }
 }
 
+/** The offline door's snapshot of the list: time and size of a full answer, and of a 304 to its etag (best of 3). */
+async function snapshotFigures(venue: Venue, data: string, scratch: string): Promise<{ fullMs: number; bytes: number; tickets: number; notModifiedMs: number }> {
+  const server = await startServer(data, scratch);
+  try {
+    const url = `${server.url}/api/v1/door/snapshot?list=${venue.listId}`;
+    const headers = { authorization: `Bearer ${venue.tokens[0]}` };
+    let fullMs = Number.POSITIVE_INFINITY;
+    let notModifiedMs = Number.POSITIVE_INFINITY;
+    let bytes = 0;
+    let tickets = 0;
+    let etag = "";
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const startedMs = performance.now();
+      const response = await fetch(url, { headers });
+      const body = await response.text();
+      fullMs = Math.min(fullMs, performance.now() - startedMs);
+      if (response.status !== 200) throw new Error(`snapshot answered ${response.status}`);
+      bytes = body.length;
+      tickets = (JSON.parse(body) as { tickets: unknown[] }).tickets.length;
+      etag = response.headers.get("etag") ?? "";
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const startedMs = performance.now();
+      const response = await fetch(url, { headers: { ...headers, "if-none-match": etag } });
+      await response.arrayBuffer();
+      notModifiedMs = Math.min(notModifiedMs, performance.now() - startedMs);
+      if (response.status !== 304) throw new Error(`conditional snapshot answered ${response.status}`);
+    }
+    return { fullMs, bytes, tickets, notModifiedMs };
+  } finally {
+    await server.stop();
+  }
+}
+
 function row(cells: readonly (string | number)[]): string {
   return `| ${cells.join(" | ")} |`;
 }
@@ -210,6 +244,10 @@ try {
     const cells = [result.clients, Math.round(result.perSecond), result.p50Ms.toFixed(2), result.p99Ms.toFixed(2), result.maxMs.toFixed(2), result.serverP50Ms.toFixed(2), result.serverP99Ms.toFixed(2)];
     console.log(row([...cells, result.admitted, result.refused, result.marked, met ? "met" : "not met"]));
   }
+  const snapshot = await snapshotFigures(venue, data, scratch);
+  console.log(
+    `\nGET /api/v1/door/snapshot (${snapshot.tickets} tickets listed, at most 50,000): ${(snapshot.bytes / 1e6).toFixed(1)} MB in ${snapshot.fullMs.toFixed(0)} ms; 304 to its etag in ${snapshot.notModifiedMs.toFixed(0)} ms (best of 3)`,
+  );
   // The browser part (another module): QR verification on a throttled Chromium.
   const browserBench = join(ROOT, "bench", "door-verify.ts");
   if (withBrowser && existsSync(browserBench)) {
