@@ -1,9 +1,13 @@
 // Proves the door page's camera scanner in Chromium against a `tibox serve` child: a ticket's QR
 // code, drawn into a Y4M video that Chromium's fake capture device plays as the camera, is decoded
 // (by the embedded jsQR where Chromium has no BarcodeDetector, as on Linux) and sent through the
-// door form: the green panel with the holder's name and one admitted check-in in the database;
-// the ticket still in view is not sent again within the 3 s debounce, then is sent once more with
-// a new nonce and gets the red already_redeemed panel. The camera then stops (its track ended).
+// door form: the green panel with the holder's name and one admitted check-in in the database.
+// The ticket staying in view sends nothing more: the green panel stays and the database holds that
+// one check-in for 5 s; "Next" pressed with the ticket still in view sends nothing either. A second
+// browser whose camera shows another ticket, then nothing, then the ticket again (a looped video):
+// green, "Next", and the ticket back in view after it had left is a new scan with a new nonce that
+// gets the red already_redeemed panel, long before the 30 s after which a ticket left in view
+// would be sent again. The camera then stops (its track ended).
 // A hidden page ends the camera's track and takes the camera again when shown.
 // On a plain HTTP address that is not the box itself (not a secure context), the camera button
 // explains instead of asking for the camera.
@@ -22,8 +26,12 @@ setDefaultTimeout(90_000);
 
 const PIN = "8642";
 const HOLDER = "Grace Hopper";
-/** door-camera.js's DEBOUNCE_MS; the box stamps both scans, so their gap is measured there. */
-const DEBOUNCE_MS = 3_000;
+const SECOND_HOLDER = "Ada Lovelace";
+/** door-camera.js's LEAVE_MS and FORGET_MS; the box stamps the scans, so their gaps are measured there. */
+const LEAVE_MS = 1_500;
+const FORGET_MS = 30_000;
+/** The looped video of the second browser: the ticket for 3 s, then nothing for 3 s (5 frames a second). */
+const COMES_AND_GOES = { fps: 5, frames: 15, blankFrames: 15 } as const;
 /** A name Chromium resolves to 127.0.0.1 (--host-resolver-rules): plain HTTP, not a secure context. */
 const LAN_NAME = "tibox-door.test";
 
@@ -40,8 +48,10 @@ describe.skipIf(browserTestsSkipped())("the door page's camera, in Chromium with
   let browser: Browser;
   let doorToken = "";
   let ticketId = "";
+  let secondTicketId = "";
   const folder = tempFolder("tibox-door-camera-e2e-");
   const video = join(folder, "ticket.y4m");
+  const comesAndGoes = join(folder, "ticket-comes-and-goes.y4m");
 
   beforeAll(async () => {
     const made = openBox({ dataDir: folder });
@@ -50,16 +60,21 @@ describe.skipIf(browserTestsSkipped())("the door page's camera, in Chromium with
     await made.auth.createOperator("test", { name: "Dom", role: "door", pin: PIN });
     const nowMs = Date.now();
     let qr = "";
+    let secondQr = "";
     made.writer.transact((tx) => {
       const event = createEvent(tx, { signer: made.signer, newId: made.deps.newId }, { title: "Concert", description: "", imageUrl: null, startsAtMs: nowMs + 600_000, endsAtMs: nowMs + 4 * 3_600_000, doorsAtMs: nowMs, capacity: null, tags: [], visibility: "public" });
       const product = saveProduct(tx, { newId: made.deps.newId }, { eventId: event.id, name: "Plein tarif", priceMinor: 1000, quota: null });
       const ticket = issueTicket(tx, { newId: made.deps.newId }, { productId: product.id, holderName: HOLDER });
       qr = ticket.qr;
       ticketId = ticket.id;
+      const second = issueTicket(tx, { newId: made.deps.newId }, { productId: product.id, holderName: SECOND_HOLDER });
+      secondQr = second.qr;
+      secondTicketId = second.id;
     });
     made.close();
     const drawn = writeQrVideo(video, qr);
     expect(drawn.modulePx).toBeGreaterThanOrEqual(6);
+    expect(writeQrVideo(comesAndGoes, secondQr, COMES_AND_GOES).modulePx).toBeGreaterThanOrEqual(6);
     [box, browser] = await Promise.all([
       startBox({ dataDir: folder }),
       launchBrowser({ args: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`, `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`] }),
@@ -72,18 +87,29 @@ describe.skipIf(browserTestsSkipped())("the door page's camera, in Chromium with
     removeFolder(folder);
   });
 
-  function checkins(): CheckinRow[] {
+  function checkins(ticket?: string): CheckinRow[] {
     const db = new Database(join(folder, "tibox.db"), { readonly: true });
     try {
-      return db.query<CheckinRow, []>("SELECT result, code, nonce, at_ms, ticket_id FROM checkins ORDER BY at_ms, rowid").all();
+      const rows = db.query<CheckinRow, []>("SELECT result, code, nonce, at_ms, ticket_id FROM checkins ORDER BY at_ms, rowid").all();
+      return ticket === undefined ? rows : rows.filter((row) => row.ticket_id === ticket);
     } finally {
       db.close();
     }
   }
 
+  /** The check-in rows, looked at every 250 ms for durationMs: the distinct row counts seen. */
+  async function countsDuring(page: Page, durationMs: number): Promise<number[]> {
+    const seen = new Set<number>();
+    for (let waitedMs = 0; waitedMs <= durationMs; waitedMs += 250) {
+      seen.add(checkins().length);
+      await page.waitForTimeout(250);
+    }
+    return [...seen];
+  }
+
   /** A phone paired as the door, the volunteer unlocked, on the door page of `origin`. */
-  async function doorPage(origin: string, options: { readonly bypassCSP?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await phoneContext(browser, { baseURL: origin, bypassCSP: options.bypassCSP ?? false });
+  async function doorPage(origin: string, options: { readonly bypassCSP?: boolean; readonly browser?: Browser } = {}): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await phoneContext(options.browser ?? browser, { baseURL: origin, bypassCSP: options.bypassCSP ?? false });
     await context.addCookies([{ name: "tibox_terminal", value: doorToken, url: origin }]);
     const page = await context.newPage();
     await page.goto("/terminal?next=/door");
@@ -93,7 +119,7 @@ describe.skipIf(browserTestsSkipped())("the door page's camera, in Chromium with
     return { context, page };
   }
 
-  test("the ticket in front of the camera: green with the holder, one admission; still in view after the debounce: red already_redeemed", async () => {
+  test("the ticket in front of the camera: green with the holder, one admission; still in view, and after Next: nothing more sent", async () => {
     const { context, page } = await doorPage(box.url);
     expect(await smallTargets(page)).toEqual([]);
     expect(await page.textContent("#door-camera-toggle")).toBe(fr["door.camera.start"]);
@@ -106,32 +132,61 @@ describe.skipIf(browserTestsSkipped())("the door page's camera, in Chromium with
     // Chromium on Linux has no BarcodeDetector: the embedded jsQR decoded the frames.
     expect(await page.getAttribute("#door-camera", "data-decoder")).toBe(hasDetector ? "native" : "jsqr");
     expect(await page.getAttribute("#door-camera-toggle", "aria-pressed")).toBe("true");
-    const first = checkins();
-    expect(first.map((row) => [row.result, row.ticket_id])).toEqual([["admitted", ticketId]]);
+    expect(checkins().map((row) => [row.result, row.ticket_id])).toEqual([["admitted", ticketId]]);
 
-    const red = page.locator('[data-testid="door-panel"][data-result="refused"]');
-    await red.waitFor({ timeout: 30_000 });
-    expect(await red.locator(".door-reason").getAttribute("data-code")).toBe("already_redeemed");
-    expect(await red.textContent()).toContain("Entrée");
-    const rows = checkins();
-    expect(rows.map((row) => [row.result, row.code])).toEqual([
-      ["admitted", null],
-      ["refused", "already_redeemed"],
-    ]);
-    // A new scan, not a retry: its own nonce, and not before the debounce had passed.
-    expect(rows[1]!.nonce).not.toBe(rows[0]!.nonce);
-    expect(rows[1]!.at_ms - rows[0]!.at_ms).toBeGreaterThanOrEqual(DEBOUNCE_MS - 100);
+    // The ticket stays in view (the video shows it in every frame): one check-in, the panel green.
+    expect(await countsDuring(page, 5_000)).toEqual([1]);
+    expect(await page.getAttribute('[data-testid="door-panel"]', "data-result")).toBe("admitted");
+    expect(await page.getAttribute("#door-camera", "data-state")).toBe("on");
 
-    // "Next" closes the panel; the button stops the camera and ends its track.
+    // "Next" with the ticket still in view: the panel closes and nothing is sent.
     await page.click("[data-door-next]");
+    expect(await page.locator('[data-testid="door-panel"]').count()).toBe(0);
+    expect(await countsDuring(page, 4_000)).toEqual([1]);
+    expect(await page.locator('[data-testid="door-panel"]').count()).toBe(0);
+    expect(await page.getAttribute("#door-camera", "data-state")).toBe("on");
+
+    // The button stops the camera and ends its track.
     await page.click("#door-camera-toggle");
     expect(await page.getAttribute("#door-camera", "data-state")).toBe("off");
     expect(await page.evaluate(() => (document.getElementById("door-camera-video") as HTMLVideoElement).srcObject)).toBeNull();
     expect(await page.isHidden("#door-camera-view")).toBe(true);
-    const settled = checkins().length;
-    await page.waitForTimeout(DEBOUNCE_MS + 500);
-    expect(checkins().length).toBe(settled);
+    expect(await countsDuring(page, 2_000)).toEqual([1]);
     await context.close();
+  });
+
+  test("a ticket that left the view and comes back after Next is a new scan: red already_redeemed, its own nonce", async () => {
+    const comesAndGoesBrowser = await launchBrowser({ args: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${comesAndGoes}`] });
+    try {
+      const { page } = await doorPage(box.url, { browser: comesAndGoesBrowser });
+      await page.click("#door-camera-toggle");
+      const green = page.locator('[data-testid="door-panel"][data-result="admitted"]');
+      await green.waitFor({ timeout: 30_000 });
+      expect(await green.textContent()).toContain(SECOND_HOLDER);
+      await page.click("[data-door-next]");
+
+      const red = page.locator('[data-testid="door-panel"][data-result="refused"]');
+      await red.waitFor({ timeout: 20_000 });
+      expect(await red.locator(".door-reason").getAttribute("data-code")).toBe("already_redeemed");
+      expect(await red.textContent()).toContain("Entrée");
+      const rows = checkins(secondTicketId);
+      expect(rows.map((row) => [row.result, row.code])).toEqual([
+        ["admitted", null],
+        ["refused", "already_redeemed"],
+      ]);
+      // A new scan, not a retry: its own nonce; sent after the ticket had been away for 1.5 s,
+      // well before a ticket left in view would be sent again (30 s).
+      expect(rows[1]!.nonce).not.toBe(rows[0]!.nonce);
+      const gapMs = rows[1]!.at_ms - rows[0]!.at_ms;
+      expect(gapMs).toBeGreaterThanOrEqual(LEAVE_MS);
+      expect(gapMs).toBeLessThan(FORGET_MS);
+      // The red panel holds the camera too: through more than one more pass of the ticket, nothing.
+      const settled = checkins().length;
+      expect(await countsDuring(page, 7_000)).toEqual([settled]);
+      expect(await red.count()).toBe(1);
+    } finally {
+      await comesAndGoesBrowser.close();
+    }
   });
 
   test("a hidden page gives the camera back (its track ends) and takes it again when shown; no axe violation with the camera on", async () => {

@@ -1,8 +1,10 @@
 // Proves the pure parts of the door page's camera scanner (ui/static/door-camera.js), run here
 // outside a browser in a bare VM context (no document, so the page wiring stays off): which decoder
 // is chosen (BarcodeDetector only when it lists qr_code, else the embedded jsQR), the size frames
-// are decoded at (at most 640 px, never enlarged), the debounce (the same text once per 3 s, any
-// other text at once), and which message each camera failure gets. Also that the box serves the
+// are decoded at (at most 640 px, never enlarged), the scan gate on a fake clock (nothing sent
+// while an answer panel is shown or awaited; after "Next", the ticket just sent is ignored until it
+// has left the view for 1.5 s of frames or 30 s have passed; any other ticket at once), and which
+// message each camera failure gets. Also that the box serves the
 // script and the jsQR decoder it embeds, and that jsQR, loaded as the page loads it (a classic
 // script), decodes a ticket-like QR code drawn from uqr's matrix.
 import { describe, expect, test } from "bun:test";
@@ -12,17 +14,27 @@ import { runInNewContext } from "node:vm";
 import { encode } from "uqr";
 import { ASSETS, assetResponse } from "../../src/http/assets.ts";
 
-interface Debouncer {
-  accept(text: unknown, nowMs: number): boolean;
+interface ScanGate {
+  frame(text: unknown, nowMs: number, answerShown: boolean): boolean;
+}
+
+interface ScanGateOptions {
+  readonly leaveMs: number;
+  readonly forgetMs: number;
+  readonly answerWaitMs: number;
+  readonly maxFrameGapMs: number;
 }
 
 interface DoorCamera {
-  readonly DEBOUNCE_MS: number;
+  readonly LEAVE_MS: number;
+  readonly FORGET_MS: number;
+  readonly ANSWER_WAIT_MS: number;
+  readonly MAX_FRAME_GAP_MS: number;
   readonly FRAME_INTERVAL_MS: number;
   readonly MAX_SIDE_PX: number;
   decoderKind(hasBarcodeDetector: boolean, formats: unknown): "native" | "jsqr";
   scaledSize(widthPx: number, heightPx: number, maxSidePx: number): { width: number; height: number };
-  createDebouncer(windowMs: number): Debouncer;
+  createScanGate(options: ScanGateOptions): ScanGate;
   failureMessage(errorName: string | undefined): string;
 }
 
@@ -61,11 +73,70 @@ function qrImage(text: string, modulePx: number): { data: Uint8ClampedArray; siz
   return { data, size };
 }
 
+const TICKET_A = "TBX1:AAAAAAAAAAAAAAAA";
+const TICKET_B = "TBX1:BBBBBBBBBBBBBBBB";
+
+/**
+ * The camera on a fake clock: a frame every frameMs through the page's own gate; a text the gate
+ * lets through is "sent", and its answer panel shows answerAfterMs later (the box's round trip)
+ * until dismiss() ("Next").
+ */
+class FakeDoor {
+  nowMs = 0;
+  panel = false;
+  readonly sent: { text: string; atMs: number }[] = [];
+  private readonly gate: ScanGate;
+  private readonly frameMs: number;
+  private readonly answerAfterMs: number;
+  private answerAtMs: number | null = null;
+
+  constructor(camera: DoorCamera, options: { readonly frameMs?: number; readonly answerAfterMs?: number } = {}) {
+    this.gate = camera.createScanGate({ leaveMs: camera.LEAVE_MS, forgetMs: camera.FORGET_MS, answerWaitMs: camera.ANSWER_WAIT_MS, maxFrameGapMs: camera.MAX_FRAME_GAP_MS });
+    this.frameMs = options.frameMs ?? camera.FRAME_INTERVAL_MS;
+    this.answerAfterMs = options.answerAfterMs ?? 200;
+  }
+
+  /** Frames showing `text` (null: no code) for durationMs, one every frameMs from now. */
+  frames(text: string | null, durationMs: number): void {
+    const endMs = this.nowMs + durationMs;
+    while (this.nowMs < endMs) {
+      if (this.answerAtMs !== null && this.nowMs >= this.answerAtMs) {
+        this.panel = true;
+        this.answerAtMs = null;
+      }
+      if (this.gate.frame(text, this.nowMs, this.panel)) {
+        this.sent.push({ text: text!, atMs: this.nowMs });
+        this.answerAtMs = this.nowMs + this.answerAfterMs;
+      }
+      this.nowMs += this.frameMs;
+    }
+  }
+
+  /** No frames for durationMs (the camera off). */
+  pause(durationMs: number): void {
+    this.nowMs += durationMs;
+  }
+
+  dismiss(): void {
+    this.panel = false;
+  }
+
+  sentTexts(): string[] {
+    return this.sent.map((scan) => scan.text);
+  }
+}
+
+const GATE: ScanGateOptions = { leaveMs: 1500, forgetMs: 30_000, answerWaitMs: 10_000, maxFrameGapMs: 1000 };
+
 describe("door-camera.js, its pure parts", () => {
   const camera = loadCamera();
 
-  test("the constants the page promises: 3 s debounce, a frame every 100-150 ms, 640 px", () => {
-    expect(camera.DEBOUNCE_MS).toBe(3000);
+  test("the constants the page promises: gone after 1.5 s, again after 30 s, a frame every 100-150 ms, 640 px", () => {
+    expect(camera.LEAVE_MS).toBe(1500);
+    expect(camera.FORGET_MS).toBe(30_000);
+    // Longer than the offline door's 4 s wait for the box, after which it answers itself.
+    expect(camera.ANSWER_WAIT_MS).toBe(10_000);
+    expect(camera.MAX_FRAME_GAP_MS).toBeLessThan(camera.LEAVE_MS);
     expect(camera.FRAME_INTERVAL_MS).toBeGreaterThanOrEqual(100);
     expect(camera.FRAME_INTERVAL_MS).toBeLessThanOrEqual(150);
     expect(camera.MAX_SIDE_PX).toBe(640);
@@ -88,18 +159,125 @@ describe("door-camera.js, its pure parts", () => {
     expect(camera.scaledSize(0, 480, 640)).toEqual({ width: 0, height: 0 });
   });
 
-  test("debounce: the same text once per 3 s from its last sending; another text at once; empty never", () => {
-    const debouncer = camera.createDebouncer(3000);
-    expect(debouncer.accept("TICKET-A", 10_000)).toBe(true);
-    expect(debouncer.accept("TICKET-A", 10_120)).toBe(false);
-    expect(debouncer.accept("TICKET-A", 12_999)).toBe(false);
-    expect(debouncer.accept("TICKET-A", 13_000)).toBe(true);
-    expect(debouncer.accept("TICKET-A", 15_000)).toBe(false);
-    // The next person: at once, and the first ticket again is then a new scan at once too.
-    expect(debouncer.accept("TICKET-B", 15_100)).toBe(true);
-    expect(debouncer.accept("TICKET-A", 15_200)).toBe(true);
-    expect(debouncer.accept("", 30_000)).toBe(false);
-    expect(debouncer.accept(null, 30_000)).toBe(false);
+  test("a ticket held in view: sent once; nothing while its panel is shown, nor after Next while it stays in view", () => {
+    const door = new FakeDoor(camera);
+    door.frames(TICKET_A, 10_000);
+    expect(door.sentTexts()).toEqual([TICKET_A]);
+    expect(door.sent[0]!.atMs).toBe(0);
+    expect(door.panel).toBe(true);
+    // A different ticket under the panel is not sent either: the volunteer has not seen the answer go.
+    door.frames(TICKET_B, 1_000);
+    door.frames(TICKET_A, 2_000);
+    door.dismiss();
+    door.frames(TICKET_A, 20_000);
+    expect(door.sentTexts()).toEqual([TICKET_A]);
+  });
+
+  test("the same ticket is sent again (a new scan) once it has left the view for 1.5 s of frames", () => {
+    const door = new FakeDoor(camera);
+    door.frames(TICKET_A, 1_000);
+    door.dismiss();
+    door.frames(TICKET_A, 1_000);
+    // Away for 1.2 s (a hand moving, decodes missed): not long enough, still the same scan.
+    door.frames(null, 1_200);
+    door.frames(TICKET_A, 1_000);
+    expect(door.sentTexts()).toEqual([TICKET_A]);
+    // Away for 1.5 s: gone; shown again, it is sent at its first frame.
+    door.frames(null, 1_560);
+    const backAtMs = door.nowMs;
+    door.frames(TICKET_A, 500);
+    expect(door.sentTexts()).toEqual([TICKET_A, TICKET_A]);
+    expect(door.sent[1]!.atMs).toBe(backAtMs);
+  });
+
+  test("away means 1.5 s between two frames showing it: 1.4 s is the same scan, 1.5 s a new one", () => {
+    const door = new FakeDoor(camera, { frameMs: 100 });
+    door.frames(TICKET_A, 1_000);
+    door.dismiss();
+    door.frames(TICKET_A, 500);
+    door.frames(null, 1_300);
+    door.frames(TICKET_A, 500);
+    expect(door.sent).toHaveLength(1);
+    door.frames(null, 1_400);
+    const backAtMs = door.nowMs;
+    door.frames(TICKET_A, 500);
+    expect(door.sent.map((scan) => scan.atMs)).toEqual([0, backAtMs]);
+  });
+
+  test("a ticket that leaves while its panel is shown is sent again at once when shown after Next", () => {
+    const door = new FakeDoor(camera);
+    door.frames(TICKET_A, 600);
+    door.frames(null, 3_000);
+    door.dismiss();
+    const backAtMs = door.nowMs;
+    door.frames(TICKET_A, 240);
+    expect(door.sent.map((scan) => scan.atMs)).toEqual([0, backAtMs]);
+  });
+
+  test("a ticket left in view is sent again 30 s after its panel was dismissed, not before", () => {
+    const door = new FakeDoor(camera, { frameMs: 100 });
+    door.frames(TICKET_A, 5_000);
+    door.dismiss();
+    const dismissedAtMs = door.nowMs;
+    door.frames(TICKET_A, 30_000);
+    expect(door.sentTexts()).toEqual([TICKET_A]);
+    door.frames(TICKET_A, 100);
+    expect(door.sentTexts()).toEqual([TICKET_A, TICKET_A]);
+    expect(door.sent[1]!.atMs).toBe(dismissedAtMs + 30_000);
+  });
+
+  test("another ticket after Next is sent at its first frame; the first one is then a new scan at once", () => {
+    const door = new FakeDoor(camera);
+    door.frames(TICKET_A, 1_000);
+    door.dismiss();
+    door.frames(TICKET_A, 500);
+    const bAtMs = door.nowMs;
+    door.frames(TICKET_B, 500);
+    door.dismiss();
+    const aAtMs = door.nowMs;
+    door.frames(TICKET_A, 500);
+    expect(door.sentTexts()).toEqual([TICKET_A, TICKET_B, TICKET_A]);
+    expect(door.sent.map((scan) => scan.atMs)).toEqual([0, bAtMs, aAtMs]);
+  });
+
+  test("nothing is sent while a sent text awaits its panel; a panel that never comes frees the camera after 10 s", () => {
+    const door = new FakeDoor(camera, { answerAfterMs: Number.POSITIVE_INFINITY });
+    door.frames(TICKET_A, 1_000);
+    door.frames(TICKET_B, camera.ANSWER_WAIT_MS - 1_000 - 120);
+    expect(door.sentTexts()).toEqual([TICKET_A]);
+    door.frames(TICKET_B, 240);
+    expect(door.sentTexts()).toEqual([TICKET_A, TICKET_B]);
+  });
+
+  test("a panel from another scan (a USB scanner, the search) holds the camera until Next", () => {
+    const door = new FakeDoor(camera);
+    door.panel = true;
+    door.frames(TICKET_A, 5_000);
+    expect(door.sent).toEqual([]);
+    door.dismiss();
+    door.frames(TICKET_A, 120);
+    expect(door.sentTexts()).toEqual([TICKET_A]);
+  });
+
+  test("time without frames (camera stopped, page hidden) does not count as the ticket away", () => {
+    const door = new FakeDoor(camera);
+    door.frames(TICKET_A, 1_000);
+    door.dismiss();
+    door.frames(null, 1_000);
+    door.pause(5_000);
+    // 1 s without the ticket, a gap, 1 s without it: never 1.5 s of frames in a row.
+    door.frames(null, 1_000);
+    door.frames(TICKET_A, 1_000);
+    expect(door.sentTexts()).toEqual([TICKET_A]);
+  });
+
+  test("frames without a code, or with an empty text, never send", () => {
+    const gate = camera.createScanGate(GATE);
+    expect(gate.frame(null, 0, false)).toBe(false);
+    expect(gate.frame("", 120, false)).toBe(false);
+    expect(gate.frame(undefined, 240, false)).toBe(false);
+    expect(gate.frame(42, 360, false)).toBe(false);
+    expect(gate.frame(TICKET_A, 480, false)).toBe(true);
   });
 
   test("each camera failure gets its message", () => {

@@ -5,19 +5,29 @@
 // by the browser's BarcodeDetector when it reads QR codes (Chrome on Android, macOS), else by
 // jsQR (embedded in the box, /assets/jsqr.js, loaded only then) on a canvas copy of the frame
 // scaled down to at most MAX_SIDE_PX. A decoded text goes to door.js (window.tiboxDoor.scan):
-// the same form, nonce and answer panel as a USB scanner. The same text is not sent again within
-// DEBOUNCE_MS of its last sending, so a ticket held in front of the camera is one scan; after
-// that, it is a new scan with a new nonce (and the box answers already_redeemed). The camera
+// the same form, nonce and answer panel as a USB scanner. One ticket shown is one scan
+// (createScanGate): nothing is sent while an answer panel is shown, and once the volunteer has
+// dismissed it ("Next"), the ticket just sent is ignored until it has left the view for LEAVE_MS
+// (or FORGET_MS have passed); any other ticket is sent at once. Shown again later, it is a new
+// scan with a new nonce (and the box answers already_redeemed). The camera
 // stops when the page is hidden (screen locked, another app) and starts again when it comes back.
 // Browsers give the camera only to secure contexts: on the box's plain HTTP address the page
 // shows its https address and the certificate to install (docs/door.md) instead.
 //
-// The pure parts (decoder choice, frame size, debounce, error messages) are exported on
+// The pure parts (decoder choice, frame size, the scan gate, error messages) are exported on
 // `tiboxDoorCamera` and unit-tested outside a browser (test/ui/door-camera.test.ts).
 (function (root) {
   "use strict";
 
-  var DEBOUNCE_MS = 3000;
+  // A ticket has left the view after this long without being decoded (about 12 frames).
+  var LEAVE_MS = 1500;
+  // A ticket left in view is sent again (a new scan) this long after its answer was dismissed.
+  var FORGET_MS = 30000;
+  // A sent text whose answer panel has not come after this long (the box answers or the offline
+  // door judges within 4 s) no longer holds the camera.
+  var ANSWER_WAIT_MS = 10000;
+  // Frames further apart than this (camera stopped, page hidden) do not count as the ticket away.
+  var MAX_FRAME_GAP_MS = 1000;
   var FRAME_INTERVAL_MS = 120;
   var MAX_SIDE_PX = 640;
   var JSQR_SRC = "/assets/jsqr.js";
@@ -36,18 +46,63 @@
   }
 
   /**
-   * One scan per ticket held in view: accept(text, nowMs) is false for the text last accepted,
-   * until windowMs after it was accepted; any other text is accepted at once (the next person).
+   * When a decoded text is sent, as a volunteer expects it (one answer per ticket shown):
+   * frame(text, nowMs, answerShown) is called once per decoded frame (text null when the frame
+   * holds no code) and is true when the text is to be sent now.
+   * - Nothing is sent while an answer panel is shown (green or red, from any scan), nor while a
+   *   sent text waits for its panel (at most answerWaitMs: a request that brings no panel frees
+   *   the camera).
+   * - Once its panel is dismissed, the text that was sent is ignored until it has left the view
+   *   (leaveMs of frames without it, in frames at most maxFrameGapMs apart: a stopped camera
+   *   proves nothing) or forgetMs have passed since the dismissal; any other text goes at once.
    */
-  function createDebouncer(windowMs) {
-    var lastText = null;
-    var lastAtMs = 0;
+  function createScanGate(options) {
+    var leaveMs = options.leaveMs;
+    var forgetMs = options.forgetMs;
+    var answerWaitMs = options.answerWaitMs;
+    var maxFrameGapMs = options.maxFrameGapMs;
+    var held = null; // the text last sent, ignored until it leaves the view
+    var seenAtMs = 0; // the last frame that showed it (or the first frame after a gap)
+    var lastFrameMs = null;
+    var phase = "free"; // free | waiting (sent, no panel yet) | answered (its panel shown)
+    var sentAtMs = 0;
+    var releasedAtMs = 0;
+
+    // Forgets the held text once leaveMs of frames have gone by without it: it has left the view,
+    // and shown again it is a new scan (from the very frame that shows it again).
+    function watchHeld(text, nowMs, unbroken) {
+      if (held === null) return;
+      if (!unbroken) {
+        seenAtMs = nowMs;
+        return;
+      }
+      if (nowMs - seenAtMs >= leaveMs) held = null;
+      else if (text === held) seenAtMs = nowMs;
+    }
+
+    function release(nowMs) {
+      phase = "free";
+      releasedAtMs = nowMs;
+    }
+
     return {
-      accept: function (text, nowMs) {
-        if (typeof text !== "string" || text === "") return false;
-        if (text === lastText && nowMs - lastAtMs < windowMs) return false;
-        lastText = text;
-        lastAtMs = nowMs;
+      frame: function (text, nowMs, answerShown) {
+        var decoded = typeof text === "string" && text !== "" ? text : null;
+        var unbroken = lastFrameMs !== null && nowMs - lastFrameMs <= maxFrameGapMs;
+        lastFrameMs = nowMs;
+        watchHeld(decoded, nowMs, unbroken);
+        if (phase === "waiting") {
+          if (answerShown) phase = "answered";
+          else if (nowMs - sentAtMs >= answerWaitMs) release(nowMs);
+        } else if (phase === "answered" && !answerShown) {
+          release(nowMs);
+        }
+        if (phase !== "free" || answerShown || decoded === null) return false;
+        if (decoded === held && nowMs - releasedAtMs < forgetMs) return false;
+        held = decoded;
+        seenAtMs = nowMs;
+        phase = "waiting";
+        sentAtMs = nowMs;
         return true;
       },
     };
@@ -62,12 +117,15 @@
   }
 
   root.tiboxDoorCamera = {
-    DEBOUNCE_MS: DEBOUNCE_MS,
+    LEAVE_MS: LEAVE_MS,
+    FORGET_MS: FORGET_MS,
+    ANSWER_WAIT_MS: ANSWER_WAIT_MS,
+    MAX_FRAME_GAP_MS: MAX_FRAME_GAP_MS,
     FRAME_INTERVAL_MS: FRAME_INTERVAL_MS,
     MAX_SIDE_PX: MAX_SIDE_PX,
     decoderKind: decoderKind,
     scaledSize: scaledSize,
-    createDebouncer: createDebouncer,
+    createScanGate: createScanGate,
     failureMessage: failureMessage,
   };
 
@@ -84,7 +142,7 @@
   // iOS Safari shows a video full screen unless it plays inline (kitajs has no playsinline attribute).
   video.playsInline = true;
   video.setAttribute("playsinline", "");
-  var debouncer = createDebouncer(DEBOUNCE_MS);
+  var gate = createScanGate({ leaveMs: LEAVE_MS, forgetMs: FORGET_MS, answerWaitMs: ANSWER_WAIT_MS, maxFrameGapMs: MAX_FRAME_GAP_MS });
   // generation grows at every start and stop, so a late answer from an old start is dropped.
   var state = { stream: null, starting: false, generation: 0, timer: 0, decoder: null, torchOn: false, resumeWhenVisible: false };
   var decoderPromise = null;
@@ -228,8 +286,14 @@
     torch.setAttribute("aria-pressed", state.torchOn ? "true" : "false");
   }
 
-  function found(text) {
-    if (!debouncer.accept(text, nowMs())) return;
+  function answerShown() {
+    return !!(root.tiboxDoor && root.tiboxDoor.answerShown());
+  }
+
+  // Every decoded frame goes through the gate, the ones without a code too: they tell it when a
+  // ticket has left the view.
+  function decoded(text) {
+    if (!gate.frame(text, nowMs(), answerShown())) return;
     if (root.tiboxDoor && root.tiboxDoor.scan(text) && navigator.vibrate) navigator.vibrate(60);
   }
 
@@ -248,7 +312,7 @@
     state.decoder.detect(video).then(
       function (text) {
         if (generation !== state.generation) return;
-        if (text) found(text);
+        decoded(text || null);
         schedule(generation);
       },
       function () {

@@ -52,12 +52,17 @@
 
   // The camera scanner (door-camera.js) hands each decoded text here: the same form, nonce and
   // answer panel as a scanner's Enter. False when the page has no scan form (no event).
+  // answerShown() tells it whether an answer panel (the box's, or the offline door's, which
+  // door-offline.ts draws in the same place) is on screen: the camera sends nothing then.
   window.tiboxDoor = {
     scan: function (text) {
       if (!form || !input || typeof text !== "string" || text.trim() === "") return false;
       input.value = text.trim();
       submitScan();
       return true;
+    },
+    answerShown: function () {
+      return !!(result && result.querySelector(".door-panel"));
     },
   };
 
