@@ -8,10 +8,10 @@
 // a replayed sale key (device API) answers the same tickets.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { verifyDataFolder } from "../../src/cli/verify.ts";
-import { isAppError } from "../../src/kernel/index.ts";
+import { FakeClock, isAppError } from "../../src/kernel/index.ts";
 import { balanceOf, walletAccount } from "../../src/ledger/index.ts";
 import { grantMembership, insertMember } from "../../src/membership/index.ts";
-import { createSale, priceCart, readFiscalRecord, ticketItemId, tillTicketOffers, voidSale, type SaleInput } from "../../src/pos/index.ts";
+import { closeDay, createSale, fecExport, priceCart, readFiscalRecord, ticketItemId, tillTicketOffers, voidSale, type SaleInput } from "../../src/pos/index.ts";
 import { findOrder, orderTickets, performCheckin, refundOrder, savePrice } from "../../src/ticketing/index.ts";
 import { cardByUid, insertWallet, moveAllBalances } from "../../src/wallet/index.ts";
 import { inProcess } from "../helpers/ledger.ts";
@@ -246,5 +246,45 @@ describe("the device API", () => {
     expect(rowCounts(pos.box).tickets).toBe(before.tickets);
     expect(rowCounts(pos.box).orders).toBe(before.orders);
     expect(findOrder(pos.box.sqlite, answer.order_id)!.saleId).toBe(pos.box.sqlite.query<{ id: string }, [number]>("SELECT id FROM sales WHERE number = ? AND training = 0").get(answer.sale_number)!.id);
+  });
+});
+
+describe("closures and the FEC", () => {
+  test("ticket lines are sale lines with their VAT: the Z totals carry them, a void takes them back, the FEC balances", async () => {
+    const clock = new FakeClock(Date.parse("2026-05-12T10:00:00Z"));
+    const venue = await posBox({ box: { clock } });
+    try {
+      const eventId = makeEvent(venue.box, clock.nowMs() + 3 * DAY);
+      const product = makeProduct(venue.box, eventId, { priceMinor: 1_055, vatRateBp: 550 });
+      const price = venue.box.sqlite.query<{ id: string }, [string]>("SELECT id FROM ticket_prices WHERE product_id = ?").get(product.id)!.id;
+      const sellThere = (input: SaleInput, actor = seller()) => venue.box.writer.transact((tx) => createSale(tx, venue.deps, actor, input));
+      const beer = { itemId: venue.items.beer.id, priceId: venue.items.beer.prices[0]!.id, quantity: 1 };
+      sellThere({ pointOfSale: "main", lines: [ticketLine(ticketItemId(product.id), price, 2), beer], payments: [{ method: "cash", amount: 2_110 + 450 }] });
+      const voided = sellThere({ pointOfSale: "main", lines: [ticketLine(ticketItemId(product.id), price, 1)], payments: [{ method: "card_terminal", amount: 1_055 }] });
+      clock.set(Date.parse("2026-05-13T10:00:00Z"));
+      venue.box.writer.transact((tx) => voidSale(tx, venue.deps, seller("manager"), { number: voided.number, reason: "erreur" }));
+      clock.set(Date.parse("2026-05-14T10:00:00Z"));
+      const first = venue.box.writer.transact((tx) => closeDay(tx, venue.deps, seller("manager"), { day: "2026-05-12" }));
+      expect(first.totals.total).toBe(2_110 + 450 + 1_055);
+      expect(first.totals.vat.find((line) => line.rate_bp === 550)).toMatchObject({ incl: 3 * 1_055 });
+      expect(first.totals.items.find((item) => item.item_id === ticketItemId(product.id))).toMatchObject({ quantity: 3, amount: 3 * 1_055 });
+      const second = venue.box.writer.transact((tx) => closeDay(tx, venue.deps, seller("manager"), { day: "2026-05-13" }));
+      expect(second.totals.voided).toBe(1_055);
+      const fec = fecExport(venue.box.sqlite, { from: "2026-05-12", to: "2026-05-13" }, clock.nowMs()).text;
+      // Every entry balances: debits equal credits (the export asserts it too).
+      const sums = new Map<string, number>();
+      for (const line of fec.split("\r\n").filter(Boolean).slice(1)) {
+        const cells = line.split("|");
+        const cents = (value: string) => Number(value.replace(",", ""));
+        sums.set(cells[2]!, (sums.get(cells[2]!) ?? 0) + cents(cells[11]!) - cents(cells[12]!));
+      }
+      expect(sums.size).toBeGreaterThanOrEqual(2);
+      expect([...sums.values()].every((net) => net === 0)).toBe(true);
+      expect(fec).toContain("|7070550|");
+      expect(fec).toContain("|445710550|");
+      expect(verifyDataFolder(venue.box.folder).status).toBe("sound");
+    } finally {
+      venue.box.dispose();
+    }
   });
 });
