@@ -4,7 +4,8 @@
  * price takes the customer's amount, and never below its minimum. Member prices and member-only
  * items need a member whose membership is valid now (see sales.ts); a lapsed member pays the full
  * price and is refused member-only items with `membership_required`. The same function prices the till's cart as items are added
- * ("add item", POST /api/v1/sales/quote) and the sale itself, so both always agree.
+ * ("add item", POST /api/v1/sales/quote) and the sale itself, so both always agree. A line of
+ * item `tp_<ticket product id>` is a ticket, priced from the ticket's prices (ticket-items.ts).
  */
 import { fail, money, type Money } from "../kernel/index.ts";
 import type { Sqlite } from "../db/index.ts";
