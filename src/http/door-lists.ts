@@ -159,7 +159,8 @@ function doorCounters(ctx: Ctx): Response {
   const door = doorAccess(ctx);
   if (door instanceof Response) return door;
   const list = findCheckinList(ctx.deps.writer.sqlite, ctx.url.searchParams.get("list") ?? "");
-  if (!list) return jsonError("list_unknown", "no such check-in list");
+  // A list deleted while a door polls it: nothing to swap (htmx keeps the page as it is on 204).
+  if (!list) return new Response(null, { status: 204 });
   const counts = listCounts(ctx.deps.writer.sqlite, list);
   return html(String(DoorCounters({ view: view(ctx), counts, listId: list.id })));
 }

@@ -143,5 +143,7 @@ describe("the door page on a list", () => {
     const countersHtml = await counters.text();
     expect(countersHtml).toMatch(/data-testid="door-inside">0</);
     expect(countersHtml).toMatch(/data-testid="door-total">1 \/ 1</);
+    // A list gone while a door polls it: 204, nothing swapped.
+    expect((await client.get(`/door/counters?list=${newId()}`)).status).toBe(204);
   });
 });
