@@ -24,6 +24,7 @@ import type { Route } from "./router.ts";
 import { printReceipt, receiptQr } from "./till.ts";
 import { approval, approvers, refusalText, storedAnswer, tillAccess, tillActor, tillRefusal, tillScreen, type Till } from "./till-common.ts";
 import { runOnce } from "./wallet-api.ts";
+import { receiptTicketsView } from "./till-tickets.ts";
 
 const TERMINAL = { kind: "terminal" } as const;
 
@@ -38,16 +39,17 @@ function listPage(ctx: Ctx): Response {
   return tillScreen(ctx, till, "sales", undefined, salesList(ctx, till));
 }
 
-function saleScreen(ctx: Ctx, receipt: Receipt, notice?: string): string {
+function saleScreen(ctx: Ctx, till: Till, receipt: Receipt, notice?: string): string {
   const hasPrinter = receiptPrinterOf(ctx.deps.writer.sqlite, receipt.pointOfSale.code) !== undefined;
-  return String(SaleScreen({ view: view(ctx), receipt, qrSvg: receiptQr(ctx, receipt.qrTarget), reprintKey: ctx.deps.newId(), hasPrinter, notice }));
+  const tickets = receiptTicketsView(ctx, till, receipt);
+  return String(SaleScreen({ view: view(ctx), receipt, qrSvg: receiptQr(ctx, receipt.qrTarget), reprintKey: ctx.deps.newId(), hasPrinter, notice, tickets }));
 }
 
 function receiptPage(ctx: Ctx): Response {
   const till = tillAccess(ctx);
   if (till instanceof Response) return till;
   const receipt = receiptOf(ctx.deps.writer.sqlite, parseSaleLabel(ctx.params.number ?? ""));
-  return tillScreen(ctx, till, "sales", undefined, saleScreen(ctx, receipt));
+  return tillScreen(ctx, till, "sales", undefined, saleScreen(ctx, till, receipt));
 }
 
 /**
@@ -90,7 +92,7 @@ async function reprint(ctx: Ctx): Promise<Response> {
   const answer = await storedAnswer<{ print_job: number | null }>(response);
   const receipt = { ...receiptOf(ctx.deps.writer.sqlite, ref), duplicate: true };
   const notice = !answer.ok ? refusalText(ctx, answer.body) : answer.body.print_job !== null ? ctx.t("till.reprinted", { job: answer.body.print_job }) : ctx.t("till.reprinted_screen");
-  return tillScreen(ctx, till, "sales", undefined, saleScreen(ctx, receipt, notice), answer.status);
+  return tillScreen(ctx, till, "sales", undefined, saleScreen(ctx, till, receipt, notice), answer.status);
 }
 
 function voidScreen(ctx: Ctx, till: Till, number: string, error?: string, status = 200): Response {

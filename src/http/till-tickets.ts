@@ -7,8 +7,8 @@
  */
 import { renderSVG } from "uqr";
 import { fail } from "../kernel/index.ts";
-import { printTicket, receiptPrinterOf, tillTicketOffers } from "../pos/index.ts";
-import { findEvent, findOrder, orderTickets, type Order } from "../ticketing/index.ts";
+import { findSale, printTicket, receiptPrinterOf, tillTicketOffers, type Receipt } from "../pos/index.ts";
+import { findEvent, findOrder, orderIdOfSale, orderTickets, type Order } from "../ticketing/index.ts";
 import type { Sqlite } from "../db/index.ts";
 import { TillTicketsPage, type SaleTicketsView, type TillTicketOfferView } from "../../ui/pages/till-tickets.tsx";
 import { type Ctx, view } from "./context.ts";
@@ -68,6 +68,16 @@ export function saleTicketsView(ctx: Ctx, till: Till, orderId: string | null): S
     canPrint: till.pos !== undefined && receiptPrinterOf(sqlite, till.pos.code) !== undefined,
     printKey: `tickets.${order.id}`,
   };
+}
+
+/** The tickets of a recent sale's receipt screen (/till/sales/:number), when it sold some at this till. */
+export function receiptTicketsView(ctx: Ctx, till: Till, receipt: Pick<Receipt, "number" | "training">): SaleTicketsView | undefined {
+  const sqlite = ctx.deps.writer.sqlite;
+  const sale = findSale(sqlite, receipt.number, receipt.training);
+  const orderId = sale ? orderIdOfSale(sqlite, sale.id) : undefined;
+  const order = orderId === undefined ? undefined : findOrder(sqlite, orderId);
+  if (!order || order.channel !== "till" || order.terminalId !== till.terminal.id) return undefined;
+  return { ...saleTicketsView(ctx, till, order.id)!, printKey: ctx.deps.newId() };
 }
 
 /** GET /till/tickets/:orderId: the order's tickets with their QR codes, printable from the browser. */

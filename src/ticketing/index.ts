@@ -61,6 +61,7 @@ export {
   REFUND_METHODS,
   refundOrder,
   refundSaleOrder,
+  orderIdOfSale,
   type CloseOrderInput,
   type CreatedOrder,
   type MarkPaidInput,

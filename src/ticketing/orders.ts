@@ -721,3 +721,8 @@ export function refundSaleOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId"
     return findOrder(tx.sqlite, order.id)!;
   });
 }
+
+/** The order a point-of-sale sale paid (tickets sold at the till), if any. */
+export function orderIdOfSale(sqlite: Sqlite, saleId: string): string | undefined {
+  return sqlite.query<{ id: string }, [string]>("SELECT id FROM orders WHERE sale_id = ? ORDER BY created_at_ms, id LIMIT 1").get(saleId)?.id;
+}

@@ -3,8 +3,9 @@
 // disabled as "complet", a closed sale left out), a ticket goes into the cart priced by the box
 // (a free price asks its amount), the paid sale's screen lists its tickets with the print button
 // and the printable page, that page shows one QR per ticket to this till only, the thermal print
-// goes once per key to the receipt printer, a sold-out refusal at payment writes nothing, and a
-// manager's void at the till revokes the tickets.
+// goes once per key to the receipt printer, the recent sale's screen lists them again (at this
+// till only), a sold-out refusal at payment writes nothing, and a manager's void at the till
+// revokes the tickets.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { insertSession } from "../../src/auth/index.ts";
 import { insertPrinter } from "../../src/pos/index.ts";
@@ -148,6 +149,16 @@ describe("the paid sale", () => {
     const again = await act(client, `/till/tickets/${orderId}/print`, {}, { ...HX, "idempotency-key": "print-tickets-1" });
     expect(again.text).toBe(first.text);
     expect(jobs()).toBe(before + 2);
+  });
+
+  test("the recent sale's receipt screen lists its tickets again, at this till only", async () => {
+    const number = box.sqlite.query<{ number: number }, [string]>("SELECT number FROM sales WHERE id = ?").get(findOrder(box.sqlite, orderId)!.saleId!)!.number;
+    const here = await (await browser().get(`/till/sales/${number}`)).text();
+    expect(here.match(/data-testid="sale-ticket"/g)).toHaveLength(2);
+    expect(here).toContain(`href="/till/tickets/${orderId}"`);
+    const there = await browser(otherTill.token, otherTill.id).get(`/till/sales/${number}`);
+    expect(there.status).toBe(200);
+    expect(await there.text()).not.toContain('data-testid="sale-tickets"');
   });
 
   test("sold out at payment: the sale is refused and nothing is written", async () => {

@@ -8,6 +8,7 @@ import { CsrfField, Notice } from "../layout.tsx";
 import type { View } from "../view.ts";
 import { formatTime } from "../view.ts";
 import { CommandForm } from "./till-shell.tsx";
+import { SaleTickets, type SaleTicketsView } from "./till-tickets.tsx";
 import { decimalText, formatEuros } from "./wallet-common.tsx";
 
 /** What a receipt shows; src/pos's Receipt has these fields (and more). */
@@ -160,7 +161,24 @@ export function SalesList({ view, sales, notice }: { view: View; sales: readonly
 }
 
 /** One sale's receipt, with its reprint (DUPLICATA: to the printer when there is one, else on screen). */
-export function SaleScreen({ view, receipt, qrSvg, reprintKey, hasPrinter, notice }: { view: View; receipt: ReceiptData; qrSvg: string | undefined; reprintKey: string; hasPrinter: boolean; notice?: string | undefined }) {
+export function SaleScreen({
+  view,
+  receipt,
+  qrSvg,
+  reprintKey,
+  hasPrinter,
+  notice,
+  tickets,
+}: {
+  view: View;
+  receipt: ReceiptData;
+  qrSvg: string | undefined;
+  reprintKey: string;
+  hasPrinter: boolean;
+  notice?: string | undefined;
+  /** The tickets the sale issued (sold at this till), to print again or open. */
+  tickets?: SaleTicketsView | undefined;
+}) {
   const { t } = view;
   return (
     <div id="till-main" class="till-main">
@@ -171,6 +189,7 @@ export function SaleScreen({ view, receipt, qrSvg, reprintKey, hasPrinter, notic
         </a>
         <CommandForm view={view} action={`/till/sales/${receipt.label}/reprint`} commandKey={reprintKey} fields={{}} label={hasPrinter ? t("till.reprint") : t("till.reprint_screen")} testId="reprint-command" />
       </div>
+      {tickets ? <SaleTickets view={view} sale={tickets} /> : null}
       <ReceiptView view={view} receipt={receipt} qrSvg={qrSvg} />
     </div>
   );
