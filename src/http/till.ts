@@ -14,6 +14,7 @@ import {
   createSale,
   findItem,
   findTicketItem,
+  isTicketItemId,
   listCategories,
   listItems,
   listPaymentMethods,
@@ -171,7 +172,8 @@ function cartView(ctx: Ctx, priced: Priced, extra: { notices?: string[]; askFree
 
 function cartScreen(ctx: Ctx, till: Till & { pos: NonNullable<Till["pos"]> }, state: TillState, extra: Parameters<typeof cartView>[2] = {}): string {
   const { categories, items } = gridOf(ctx, till.pos.code);
-  return String(CartScreen({ view: view(ctx), categories, items, cart: cartView(ctx, priceState(ctx, state), extra), tickets: ticketOffersView(ctx) }));
+  const ticketsFirst = till.pos.kind === "box_office";
+  return String(CartScreen({ view: view(ctx), categories, items, cart: cartView(ctx, priceState(ctx, state), extra), tickets: ticketOffersView(ctx), ticketsFirst }));
 }
 
 function withPos(ctx: Ctx): (Till & { pos: NonNullable<Till["pos"]> }) | Response {
@@ -489,6 +491,7 @@ function doneScreen(ctx: Ctx, till: Till & { pos: NonNullable<Till["pos"]> }, an
         printKey: `receipt.${answer.label}`,
         printWarnings: answer.print_warnings,
         tickets: saleTicketsView(ctx, till, answer.order_id ?? null),
+        trainingTickets: receipt.training && receipt.lines.some((line) => isTicketItemId(line.itemId)),
       },
     }),
   );

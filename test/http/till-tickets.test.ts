@@ -8,7 +8,7 @@
 // revokes the tickets.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { insertSession } from "../../src/auth/index.ts";
-import { insertPrinter } from "../../src/pos/index.ts";
+import { insertPrinter, savePointOfSale, setTerminalTraining } from "../../src/pos/index.ts";
 import { findOrder, orderTickets, savePrice } from "../../src/ticketing/index.ts";
 import { Client, testBox, type TestBox } from "../helpers/box.ts";
 import { HOUR, makeEvent, makeProduct, rowCounts } from "../helpers/orders.ts";
@@ -50,10 +50,10 @@ beforeAll(async () => {
 });
 afterAll(() => box.dispose());
 
-function browser(token = tillToken, terminalId = tillId, operatorId = cashierId): Client {
+function browser(token = tillToken, terminalId = tillId, operatorId = cashierId, pos = "main"): Client {
   const client = new Client(box);
   client.cookies.set("tibox_terminal", token);
-  client.cookies.set("tibox_pos", `${terminalId}.main`);
+  client.cookies.set("tibox_pos", `${terminalId}.${pos}`);
   client.cookies.set("tibox_session", box.writer.transact((tx) => insertSession(tx, box.deps.random, operatorId, terminalId)).cookieValue);
   return client;
 }
@@ -91,6 +91,11 @@ describe("the grid and the cart", () => {
     expect(soldOut).toBe(true);
     expect(html).toContain("complet");
     expect(html).not.toContain(closedItem);
+    // At a bar the tickets come after its own items; at a box office, first.
+    expect(html).toContain('<div class="till-grid"><section class="category" style="--category: #3366cc"');
+    box.writer.transact((tx) => savePointOfSale(tx, { code: "guichet", name: "Guichet", kind: "box_office" }));
+    const office = await (await browser(tillToken, tillId, cashierId, "guichet").get("/till")).text();
+    expect(office).toContain('<div class="till-grid"><section class="category tickets"');
   });
 
   test("a ticket goes into the cart priced by the box; a free price asks its amount, at least the minimum", async () => {
@@ -159,6 +164,18 @@ describe("the paid sale", () => {
     const there = await browser(otherTill.token, otherTill.id).get(`/till/sales/${number}`);
     expect(there.status).toBe(200);
     expect(await there.text()).not.toContain('data-testid="sale-tickets"');
+  });
+
+  test("a training till checks the tickets and issues none, and says so", async () => {
+    box.writer.transact((tx) => setTerminalTraining(tx, { terminalId: otherTill.id, on: true, by: "test" }));
+    const before = rowCounts(box);
+    const done = await paidSale(browser(otherTill.token, otherTill.id), 1);
+    expect(done.status).toBe(201);
+    expect(done.text).toContain('data-testid="training-tickets"');
+    expect(done.text).not.toContain('data-testid="sale-tickets"');
+    const after = rowCounts(box);
+    for (const table of ["orders", "tickets", "fiscal_records", "print_jobs"]) expect(after[table]).toBe(before[table]);
+    box.writer.transact((tx) => setTerminalTraining(tx, { terminalId: otherTill.id, on: false, by: "test" }));
   });
 
   test("sold out at payment: the sale is refused and nothing is written", async () => {

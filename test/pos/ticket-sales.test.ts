@@ -235,6 +235,9 @@ describe("the device API", () => {
     const send = inProcess(pos.box);
     const till = pos.box.auth.addTerminalSync("test", "till", "Guichet").token;
     const body = { point_of_sale: "main", lines: [{ item_id: itemId, price_id: full, quantity: 2 }], payments: [{ method: "cash", amount: 2_400 }] };
+    const quote = await send("POST", "/api/v1/sales/quote", { token: till, json: { point_of_sale: "main", lines: body.lines } });
+    expect(quote.status).toBe(200);
+    expect(JSON.parse(quote.text)).toMatchObject({ total: 2_400, lines: [{ item_id: itemId, price_id: full, unit_amount: 1_200, quantity: 2 }] });
     const first = await send("POST", "/api/v1/sales", { token: till, key: "ticket-sale-1", json: body });
     expect(first.status).toBe(201);
     const answer = JSON.parse(first.text) as { order_id: string; tickets: string[]; sale_number: number };

@@ -11,5 +11,6 @@ export const tillTicketsEn = {
   "till_tickets.open_page": "Tickets' page (QR codes)",
   "till_tickets.page_title": "Tickets of order {reference}",
   "till_tickets.back": "Back to the till",
+  "till_tickets.training": "Training sale: the tickets were checked (places, limits), none was issued.",
   "error.order_not_at_this_till": "This order was not sold at this till.",
 };

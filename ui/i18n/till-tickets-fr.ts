@@ -14,5 +14,6 @@ export const tillTicketsFr = {
   "till_tickets.open_page": "Page des billets (QR codes)",
   "till_tickets.page_title": "Billets de la commande {reference}",
   "till_tickets.back": "Retour à la caisse",
+  "till_tickets.training": "Vente de formation : les billets ont été vérifiés (places, limites), aucun n'a été émis.",
   "error.order_not_at_this_till": "Cette commande n'a pas été vendue à cette caisse.",
 } as const;

@@ -95,7 +95,20 @@ function ItemButton({ view, item, price }: { view: View; item: TillItemView; pri
   );
 }
 
-export function ItemGrid({ view, categories, items, tickets = [] }: { view: View; categories: readonly TillCategoryView[]; items: readonly TillItemView[]; tickets?: readonly TillTicketOfferView[] }) {
+export function ItemGrid({
+  view,
+  categories,
+  items,
+  tickets = [],
+  ticketsFirst = false,
+}: {
+  view: View;
+  categories: readonly TillCategoryView[];
+  items: readonly TillItemView[];
+  tickets?: readonly TillTicketOfferView[];
+  /** A box office shows its tickets first; other points of sale after their own items. */
+  ticketsFirst?: boolean;
+}) {
   const { t } = view;
   const groups = [
     ...categories.map((category) => ({ category, items: items.filter((item) => item.categoryId === category.id) })),
@@ -104,13 +117,14 @@ export function ItemGrid({ view, categories, items, tickets = [] }: { view: View
   if (groups.length === 0 && tickets.length === 0) return <p class="till-grid">{t("till.no_items")}</p>;
   return (
     <div class="till-grid">
-      <TicketGridSection view={view} offers={tickets} />
+      {ticketsFirst ? <TicketGridSection view={view} offers={tickets} /> : null}
       {groups.map((group) => (
         <section class="category" style={group.category ? `--category: ${group.category.colour}` : undefined} aria-label={group.category?.name ?? t("till.other_items")}>
           <h2 safe>{group.category?.name ?? t("till.other_items")}</h2>
           <div class="items">{group.items.flatMap((item) => item.prices.map((price) => <ItemButton view={view} item={item} price={price} />))}</div>
         </section>
       ))}
+      {ticketsFirst ? null : <TicketGridSection view={view} offers={tickets} />}
     </div>
   );
 }
@@ -185,10 +199,24 @@ export function Cart({ view, cart }: { view: View; cart: CartView }) {
   );
 }
 
-export function CartScreen({ view, categories, items, cart, tickets = [] }: { view: View; categories: readonly TillCategoryView[]; items: readonly TillItemView[]; cart: CartView; tickets?: readonly TillTicketOfferView[] }) {
+export function CartScreen({
+  view,
+  categories,
+  items,
+  cart,
+  tickets = [],
+  ticketsFirst = false,
+}: {
+  view: View;
+  categories: readonly TillCategoryView[];
+  items: readonly TillItemView[];
+  cart: CartView;
+  tickets?: readonly TillTicketOfferView[];
+  ticketsFirst?: boolean;
+}) {
   return (
     <div id="till-main" class="till-main cart-screen" data-screen="cart">
-      <ItemGrid view={view} categories={categories} items={items} tickets={tickets} />
+      <ItemGrid view={view} categories={categories} items={items} tickets={tickets} ticketsFirst={ticketsFirst} />
       <Cart view={view} cart={cart} />
     </div>
   );
@@ -376,6 +404,8 @@ export interface DoneView {
   readonly printWarnings: readonly string[];
   /** The tickets the sale issued (ticket lines), with their print button and page. */
   readonly tickets?: SaleTicketsView | undefined;
+  /** A training sale with ticket lines: checked, none issued. */
+  readonly trainingTickets?: boolean;
 }
 
 /** The sale is paid: the box said so. Change, what is left on the cards, the receipt, print on request. */
@@ -416,6 +446,7 @@ export function DoneScreen({ view, done }: { view: View; done: DoneView }) {
         )}
       </div>
       {done.tickets ? <SaleTickets view={view} sale={done.tickets} /> : null}
+      {done.trainingTickets ? <p class="muted" data-testid="training-tickets">{t("till_tickets.training")}</p> : null}
       <ReceiptView view={view} receipt={done.receipt} qrSvg={done.qrSvg} />
     </div>
   );
