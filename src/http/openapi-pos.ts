@@ -47,7 +47,15 @@ export const posPaths = {
     get: {
       summary: "The catalogue a till sells from: points of sale, categories, active items with their prices, VAT rates, payment methods",
       parameters: [{ name: "point_of_sale", in: "query", required: false, schema: { type: "string" }, description: "only the items sold at this point of sale" }],
-      responses: { "200": ok("The catalogue", { items: { type: "array" }, vat_status: { enum: ["liable", "franchise"] }, vat_mention: { type: ["string", "null"] } }), "404": errorResponse("point_of_sale_unknown") },
+      responses: {
+        "200": ok("The catalogue", {
+          items: { type: "array" },
+          vat_status: { enum: ["liable", "franchise"] },
+          vat_mention: { type: ["string", "null"] },
+          tickets: { type: "array", description: "ticket types on sale now: item_id (tp_<ticket product id>), event_id, event_title, starts_at_ms, product_name, prices [{id, label, kind: full|reduced|member|free, amount}], left (null: no limit), sold_out" },
+        }),
+        "404": errorResponse("point_of_sale_unknown"),
+      },
     },
   },
   "/api/v1/sales/quote": {

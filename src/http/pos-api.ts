@@ -32,6 +32,7 @@ import {
   reprintReceipt,
   requireActivePointOfSale,
   saleLabel,
+  tillTicketOffers,
   voidSale,
   type CashFigures,
   type ClosureView,
@@ -162,6 +163,17 @@ function catalogue(ctx: Ctx): Response {
     payment_methods: listPaymentMethods(sqlite).filter((method) => method.active).map((method) => ({ code: method.code, name: method.name })),
     vat_status: venue.vatStatus,
     vat_mention: venue.vatStatus === "franchise" ? FRANCHISE_MENTION : null,
+    // Ticket types on sale now, sold as items tp_<ticket product id> (docs/ticketing.md, "Tickets at the till").
+    tickets: tillTicketOffers(sqlite, ctx.deps.clock.nowMs()).map((offer) => ({
+      item_id: offer.itemId,
+      event_id: offer.eventId,
+      event_title: offer.eventTitle,
+      starts_at_ms: offer.startsAtMs,
+      product_name: offer.productName,
+      prices: offer.prices.map((price) => ({ id: price.id, label: price.label, kind: price.kind, amount: price.amountMinor })),
+      left: offer.left,
+      sold_out: offer.soldOut,
+    })),
   });
 }
 

@@ -230,11 +230,13 @@ describe("voids", () => {
 });
 
 describe("the device API", () => {
-  test("the same sale key again answers the same order and tickets, and writes nothing", async () => {
+  test("the catalogue lists the ticket types, the quote prices them, and the same sale key again answers the same order and tickets, writing nothing", async () => {
     const { itemId, full } = ticketProduct();
     const send = inProcess(pos.box);
     const till = pos.box.auth.addTerminalSync("test", "till", "Guichet").token;
     const body = { point_of_sale: "main", lines: [{ item_id: itemId, price_id: full, quantity: 2 }], payments: [{ method: "cash", amount: 2_400 }] };
+    const catalogue = JSON.parse((await send("GET", "/api/v1/catalogue?point_of_sale=main", { token: till })).text) as { tickets: Array<{ item_id: string; prices: Array<{ id: string; kind: string; amount: number }>; sold_out: boolean }> };
+    expect(catalogue.tickets.find((offer) => offer.item_id === itemId)).toMatchObject({ prices: [{ id: full, kind: "full", amount: 1_200 }], sold_out: false });
     const quote = await send("POST", "/api/v1/sales/quote", { token: till, json: { point_of_sale: "main", lines: body.lines } });
     expect(quote.status).toBe(200);
     expect(JSON.parse(quote.text)).toMatchObject({ total: 2_400, lines: [{ item_id: itemId, price_id: full, unit_amount: 1_200, quantity: 2 }] });
