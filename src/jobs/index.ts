@@ -1,6 +1,6 @@
 /**
  * jobs: croner schedules that call room services with the injected clock. Today: purge expired
- * sessions every hour, stored idempotent answers past 30 days every night; and the print worker
+ * sessions every hour, stored idempotent answers past 30 days and sent or failed mails past 90 days every night; and the print worker
  * (print-worker.ts), which sends the print queue with retry; the automatic closures at the end of each
  * business day (closures.ts); the mail sender (mail-sender.ts), which sends the e-mail outbox through
  * SMTP every 10 seconds; the expiry of online orders' holds every minute (holds.ts). Demurrage joins later.
@@ -10,6 +10,7 @@ import { purgeExpiredSessions } from "../auth/index.ts";
 import { purgeIdempotencyKeys, type Writer } from "../db/index.ts";
 import type { Clock, Logger } from "../kernel/index.ts";
 import type { OperationDeps } from "../wallet/index.ts";
+import { purgeOldMails } from "../ticketing/index.ts";
 import { runClosureJob, scheduleClosures } from "./closures.ts";
 import { PrintWorker, type PrintWorkerOptions } from "./print-worker.ts";
 import { MAIL_SENDER_CRON, MailSender, type MailSenderOptions } from "./mail-sender.ts";
@@ -54,6 +55,8 @@ export function startJobs(deps: JobDeps, options: { paused?: boolean } = {}): Jo
   const purgeAnswers = async () => {
     const removed = await deps.writer.submit((tx) => purgeIdempotencyKeys(tx, deps.clock.nowMs()));
     if (removed > 0) deps.logger.log("info", "purged stored answers older than 30 days", { removed });
+    const mails = await deps.writer.submit((tx) => purgeOldMails(tx, deps.clock.nowMs()));
+    if (mails > 0) deps.logger.log("info", "purged sent and failed mails older than 90 days", { removed: mails });
   };
   const schedule = { timezone: deps.timezone, paused: options.paused ?? false, protect: true };
   const crons = [new Cron("17 * * * *", schedule, purgeSessions), new Cron("23 4 * * *", schedule, purgeAnswers)];

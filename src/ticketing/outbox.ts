@@ -30,6 +30,10 @@ export const OUTBOX_LIMITS = {
   pageRows: 100,
   /** Characters of an SMTP error kept in last_error. */
   errorChars: 500,
+  /** Sent and failed mails are kept this long for the outbox page, then deleted: they hold addresses and names. */
+  keepMs: 90 * 86_400_000,
+  /** Mails one purge deletes (the nightly job comes back the next night for the rest). */
+  purgeBatch: 10_000,
 } as const;
 
 export type OutboxState = "queued" | "sent" | "failed";
@@ -179,6 +183,13 @@ export function markMailFailed(tx: Tx, id: string, error: string): OutboxState {
   const state: OutboxState = mail.attempts >= OUTBOX_LIMITS.maxAttempts ? "failed" : "queued";
   tx.sqlite.query("UPDATE email_outbox SET state = ?, last_error = ? WHERE id = ?").run(state, error.slice(0, OUTBOX_LIMITS.errorChars), id);
   return state;
+}
+
+/** Deletes sent and failed mails older than OUTBOX_LIMITS.keepMs (a bounded batch); queued ones are never deleted. Answers how many. */
+export function purgeOldMails(tx: Tx, nowMs: number): number {
+  return tx.sqlite
+    .query("DELETE FROM email_outbox WHERE id IN (SELECT id FROM email_outbox WHERE state IN ('sent', 'failed') AND created_at_ms < ? LIMIT ?)")
+    .run(nowMs - OUTBOX_LIMITS.keepMs, OUTBOX_LIMITS.purgeBatch).changes;
 }
 
 /** The admin's retry: a failed (or waiting) mail is queued again with its attempts reset, due now. Refusals: mail_unknown, mail_already_sent, mail_erased. */

@@ -21,6 +21,7 @@ import {
   maskSmtpUrl,
   OUTBOX_LIMITS,
   outboxRetryDelayMs,
+  purgeOldMails,
   qrPng,
   readMailSettings,
   retryMail,
@@ -212,6 +213,21 @@ describe("e-mail outbox over SMTP", () => {
     expect(await restarted.tick()).toEqual([{ mailId: second.id, ok: true, state: "sent" }]);
     await restarted.stop();
     expect(smtp.received.map((mail) => parseMessage(mail.raw).subject)).toEqual(["One", "Two"]);
+  });
+
+  test("sent and failed mails older than 90 days are purged; queued ones never are", () => {
+    const old = [enqueue({ subject: "old sent" }), enqueue({ subject: "old failed" }), enqueue({ subject: "old queued" })];
+    box.writer.transact((tx) => {
+      tx.sqlite.query("UPDATE email_outbox SET state = 'sent' WHERE id = ?").run(old[0]!.id);
+      tx.sqlite.query("UPDATE email_outbox SET state = 'failed' WHERE id = ?").run(old[1]!.id);
+    });
+    clock.advance(OUTBOX_LIMITS.keepMs);
+    const recent = enqueue({ subject: "recent" });
+    box.writer.transact((tx) => tx.sqlite.query("UPDATE email_outbox SET state = 'sent' WHERE id = ?").run(recent.id));
+    expect(box.writer.transact((tx) => purgeOldMails(tx, clock.nowMs()))).toBe(0);
+    clock.advance(1);
+    expect(box.writer.transact((tx) => purgeOldMails(tx, clock.nowMs()))).toBe(2);
+    expect(box.sqlite.query<{ subject: string }, []>("SELECT subject FROM email_outbox ORDER BY rowid").all().map((row) => row.subject)).toEqual(["old queued", "recent"]);
   });
 
   test("a cid: reference to a ticket's QR attaches its PNG, whose pixels are the QR of the signed payload", async () => {
