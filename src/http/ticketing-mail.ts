@@ -146,6 +146,13 @@ async function printTicketForm(ctx: Ctx): Promise<Response> {
   return redirect(`/admin/ticketing/tickets/${encodeURIComponent(ticketId)}?printed_on=${encodeURIComponent(job.printerId)}`);
 }
 
+/** What the box office order page says of the tickets mail: e-mail on or off, and the state of the order's last tickets mail. */
+export function orderMailState(ctx: Ctx, orderId: string): { configured: boolean; state: OutboxState | undefined } {
+  const sqlite = ctx.deps.writer.sqlite;
+  const last = listOutbox(sqlite, { refId: orderId, rows: 1 })[0];
+  return { configured: mailConfigured(readMailSettings(sqlite)), state: last?.state };
+}
+
 // The waiting list.
 
 /** What a sold-out event offers to wait for: its sold-out products, and "any ticket" when the event as a whole is full. */

@@ -3,13 +3,14 @@
 // nor logged) and queues a test mail; the outbox lists mails with escaped subjects and requeues a
 // failed one; a sold-out event's public page offers "notify me", which adds the visitor once
 // (duplicate 409, bad e-mail 400, too many posts 429) and shows on the admin's list, where a
-// person can be removed; the box office ticket page says when e-mail is off and prints the ticket
+// person can be removed; the box office order page tells how the tickets mail went; the ticket
+// page says when e-mail is off and prints the ticket
 // on a real TCP printer listener, whose bytes carry the QR command with the exact signed payload.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { PrintWorker } from "../../src/jobs/index.ts";
 import { FakeClock, silentLogger } from "../../src/kernel/index.ts";
 import { listPrinters } from "../../src/pos/index.ts";
-import { enqueueEmail, findTicket, issueTicket, listOutbox, listWaitingList, readMailSettings } from "../../src/ticketing/index.ts";
+import { createOrder, enqueueEmail, findTicket, issueTicket, listOutbox, listWaitingList, readMailSettings } from "../../src/ticketing/index.ts";
 import { Client, setUp, testBox, type TestBox } from "../helpers/box.ts";
 import { HOUR, makeEvent, makeProduct } from "../helpers/orders.ts";
 import { TcpPrinterListener } from "../helpers/tcp-printer.ts";
@@ -124,6 +125,26 @@ describe("e-mail, outbox, waiting list and ticket print pages", () => {
     expect(removed.status).toBe(303);
     expect(listWaitingList(box.sqlite, eventId).find((entry) => entry.id === zoe.id)!.state).toBe("removed");
     expect((await admin.post(`/admin/ticketing/waiting-list/${zoe.id}/remove`, {})).status).toBe(404);
+  });
+
+  test("the box office order page says how the tickets mail went, or that e-mail is off", async () => {
+    const other = makeEvent(box, NOW + 72 * HOUR, { title: "Conte" });
+    const priceId = makeProduct(box, other, { name: "Enfant" }).id;
+    const order = box.writer.transact((tx) =>
+      createOrder(tx, { newId: box.deps.newId, signer: box.signer, random: box.deps.random }, {
+        lines: [{ kind: "ticket", priceId, quantity: 1 }],
+        buyer: { name: "Léa", email: "lea@example.org" },
+        channel: "box_office",
+        payment: { state: "paid", method: "cash" },
+        idempotencyKey: "mail-state-1",
+        nowMs: NOW,
+      }),
+    );
+    const on = await (await admin.get(`/admin/ticketing/orders/${order.id}`)).text();
+    expect(on).toContain("Billets par e-mail à lea@example.org : en attente d'envoi.");
+    expect(on).not.toContain("E-mail non configuré");
+    box.writer.transact((tx) => tx.sqlite.run("UPDATE ticketing_settings SET smtp_url = '' WHERE id = 1"));
+    expect(await (await admin.get(`/admin/ticketing/orders/${order.id}`)).text()).toContain("E-mail non configuré : les billets sont affichés et imprimés seulement");
   });
 
   test("the ticket page prints on a real TCP printer: the bytes carry the QR command with the exact signed payload", async () => {

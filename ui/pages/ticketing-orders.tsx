@@ -394,7 +394,20 @@ function OrderActions({ view, order }: { view: View; order: OrderView }) {
   );
 }
 
-export function OrderPage({ view, order, notice, error }: { view: View; order: OrderView; notice?: string | undefined; error?: string | undefined }) {
+export function OrderPage({
+  view,
+  order,
+  notice,
+  error,
+  mail,
+}: {
+  view: View;
+  order: OrderView;
+  notice?: string | undefined;
+  error?: string | undefined;
+  /** The tickets mail: whether e-mail is configured, and the state of the order's last tickets mail (http/ticketing-mail.ts). */
+  mail?: { readonly configured: boolean; readonly state: "queued" | "sent" | "failed" | undefined } | undefined;
+}) {
   const { t } = view;
   const unpaid = order.state === "held" || order.state === "pay_on_site";
   return (
@@ -459,6 +472,8 @@ export function OrderPage({ view, order, notice, error }: { view: View; order: O
           </ul>
         </>
       )}
+      {mail && mail.state !== undefined && <p class="muted">{t(`order_mail.${mail.state}`, { email: order.buyerEmail })}</p>}
+      {mail && !mail.configured && order.tickets.length > 0 && <p class="muted">{t("email_settings.off")}</p>}
       <OrderActions view={view} order={order} />
       <p class="no-print">
         <a class="standalone" href="/admin/ticketing/orders">
