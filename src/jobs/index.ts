@@ -18,7 +18,7 @@ import { scheduleHoldExpiry, type HoldJobDeps } from "./holds.ts";
 
 export { businessDayTurned, closureCronPattern, runClosureJob, scheduleClosures, type ClosureJobDeps } from "./closures.ts";
 export { MAIL_SENDER_CRON, MailSender, messageIdOf, type MailOutcome, type MailSenderDeps, type MailSenderOptions } from "./mail-sender.ts";
-export { SMTP_TIMEOUTS, smtpTransport, type MailAttachment, type MailMessage, type SmtpPort, type SmtpTimeouts } from "./smtp.ts";
+export { SMTP_TIMEOUTS, smtpTransport, type MailAttachment, type MailMessage, type SmtpOptions, type SmtpPort, type SmtpTimeouts } from "./smtp.ts";
 export { HOLD_EXPIRY_CRON, runHoldExpiry, scheduleHoldExpiry, type HoldExpiryResult, type HoldJobDeps } from "./holds.ts";
 export { PrintWorker, startPrintWorker, type PrintWorkerDeps, type PrintWorkerOptions, type SendOutcome } from "./print-worker.ts";
 

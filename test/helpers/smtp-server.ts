@@ -1,13 +1,17 @@
 /**
  * A small SMTP server for tests: a real TCP listener (Bun.listen on 127.0.0.1) that speaks EHLO,
  * AUTH PLAIN and LOGIN, MAIL FROM, RCPT TO, DATA (with dot-unstuffing), RSET, NOOP and QUIT, and
- * records each message accepted. It can misbehave on the next connections, one behaviour per
+ * records each message accepted. With `starttls` (a certificate and its key) it listens with
+ * node:net instead, offers STARTTLS, upgrades the connection with node:tls, and refuses AUTH and
+ * MAIL before it (530), as a provider's port 587 does. It can misbehave on the next connections, one behaviour per
  * connection: refuse with a 5xx at MAIL, RCPT or after DATA, or drop the connection at the
  * greeting or after the whole message arrived but before answering (the sender cannot know
  * whether the message went through). `parseMessage` decodes what was received (headers, encoded
  * words, multipart, quoted-printable and base64) so that tests assert on the text a person reads.
  */
 import type { Socket, TCPSocketListener } from "bun";
+import net from "node:net";
+import tls from "node:tls";
 
 export type SmtpBehavior =
   | { readonly kind: "accept" }
@@ -21,6 +25,16 @@ export interface ReceivedMail {
   readonly raw: string;
   /** `user:pass` when the client authenticated. */
   readonly auth: string | undefined;
+  /** The message came over TLS (after STARTTLS). */
+  readonly secure: boolean;
+}
+
+/** What the protocol needs of a connection, whichever listener accepted it. */
+interface Conn {
+  write(text: string): void;
+  end(): void;
+  /** Switches to TLS (STARTTLS); absent when the server offers no TLS. */
+  upgrade?: () => void;
 }
 
 interface Session {
@@ -34,6 +48,7 @@ interface Session {
   /** Waiting for the base64 user name, then the password, of AUTH LOGIN. */
   login: "user" | "pass" | undefined;
   loginUser: string;
+  secure: boolean;
 }
 
 export class SmtpTestServer {
@@ -43,24 +58,60 @@ export class SmtpTestServer {
   connections = 0;
   readonly #behaviors: SmtpBehavior[] = [];
   readonly #waiters: Array<() => void> = [];
-  #server: TCPSocketListener<Session> | undefined;
+  #server: TCPSocketListener<{ conn: Conn; session: Session }> | undefined;
+  #nodeServer: net.Server | undefined;
+  #nodePort = 0;
+  readonly #nodeSockets = new Set<net.Socket>();
 
   static start(): SmtpTestServer {
     const server = new SmtpTestServer();
-    server.#server = Bun.listen<Session>({
+    server.#server = Bun.listen<{ conn: Conn; session: Session }>({
       hostname: "127.0.0.1",
       port: 0,
       socket: {
-        open: (socket) => server.#open(socket),
-        data: (socket, chunk) => server.#data(socket, chunk),
+        open: (socket: Socket<{ conn: Conn; session: Session }>) => {
+          const conn: Conn = { write: (text) => void socket.write(text), end: () => void socket.end() };
+          socket.data = { conn, session: server.#open(conn) };
+        },
+        data: (socket, chunk) => server.#data(socket.data.conn, socket.data.session, chunk),
         error: () => undefined,
       },
     });
     return server;
   }
 
+  /** A server that offers STARTTLS with this certificate (node:net, upgraded by node:tls). */
+  static async startWithStartTls(material: { certPem: string; keyPem: string }): Promise<SmtpTestServer> {
+    const server = new SmtpTestServer();
+    const listener = net.createServer((raw) => {
+      server.#nodeSockets.add(raw);
+      raw.on("close", () => server.#nodeSockets.delete(raw));
+      raw.on("error", () => undefined);
+      let current: net.Socket | tls.TLSSocket = raw;
+      const onData = (chunk: Buffer) => server.#data(conn, session, chunk);
+      const conn: Conn = {
+        write: (text) => void current.write(text),
+        end: () => void current.end(),
+        upgrade: () => {
+          raw.removeListener("data", onData);
+          const secure = new tls.TLSSocket(raw, { isServer: true, cert: material.certPem, key: material.keyPem });
+          secure.on("data", onData);
+          secure.on("error", () => undefined);
+          current = secure;
+          session.secure = true;
+        },
+      };
+      const session = server.#open(conn);
+      raw.on("data", onData);
+    });
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", () => resolve()));
+    server.#nodeServer = listener;
+    server.#nodePort = (listener.address() as net.AddressInfo).port;
+    return server;
+  }
+
   get port(): number {
-    return this.#server!.port;
+    return this.#server ? this.#server.port : this.#nodePort;
   }
 
   /** An smtp:// address for this server, with credentials when given. */
@@ -85,40 +136,42 @@ export class SmtpTestServer {
   stop(): void {
     this.#server?.stop(true);
     this.#server = undefined;
+    for (const socket of this.#nodeSockets) socket.destroy();
+    this.#nodeServer?.close();
+    this.#nodeServer = undefined;
   }
 
-  #open(socket: Socket<Session>): void {
+  #open(conn: Conn): Session {
     this.connections += 1;
     const behavior = this.#behaviors.shift() ?? { kind: "accept" };
-    socket.data = { behavior, buffer: "", inData: false, data: [], from: "", to: [], auth: undefined, login: undefined, loginUser: "" };
-    if (behavior.kind === "drop" && behavior.at === "greeting") {
-      socket.end();
-      return;
-    }
-    socket.write("220 test.smtp ESMTP ready\r\n");
+    const session: Session = { behavior, buffer: "", inData: false, data: [], from: "", to: [], auth: undefined, login: undefined, loginUser: "", secure: false };
+    if (behavior.kind === "drop" && behavior.at === "greeting") conn.end();
+    else conn.write("220 test.smtp ESMTP ready\r\n");
+    return session;
   }
 
-  #data(socket: Socket<Session>, chunk: Buffer): void {
-    const session = socket.data;
+  #data(conn: Conn, session: Session, chunk: Buffer): void {
     session.buffer += chunk.toString("latin1");
     let newline: number;
     while ((newline = session.buffer.indexOf("\r\n")) >= 0) {
       const line = session.buffer.slice(0, newline);
       session.buffer = session.buffer.slice(newline + 2);
-      if (!this.#line(socket, session, line)) return;
+      if (!this.#line(conn, session, line)) return;
     }
   }
 
-  /** Handles one line; false when the connection was closed. */
-  #line(socket: Socket<Session>, session: Session, line: string): boolean {
+  /** Handles one line; false when the connection was closed or handed to TLS. */
+  #line(socket: Conn, session: Session, line: string): boolean {
     const reply = (text: string) => socket.write(`${text}\r\n`);
+    // Before STARTTLS, a server that offers it takes nothing but EHLO, STARTTLS, NOOP and QUIT.
+    const tlsRequired = socket.upgrade !== undefined && !session.secure;
     if (session.inData) {
       if (line !== ".") {
         session.data.push(line.startsWith(".") ? line.slice(1) : line);
         return true;
       }
       session.inData = false;
-      const mail: ReceivedMail = { from: session.from, to: [...session.to], raw: session.data.join("\r\n"), auth: session.auth };
+      const mail: ReceivedMail = { from: session.from, to: [...session.to], raw: session.data.join("\r\n"), auth: session.auth, secure: session.secure };
       session.data = [];
       const { behavior } = session;
       if (behavior.kind === "drop" && behavior.at === "after_data") {
@@ -152,12 +205,26 @@ export class SmtpTestServer {
     const { behavior } = session;
     switch (verb) {
       case "EHLO":
-        reply("250-test.smtp greets you\r\n250-8BITMIME\r\n250-AUTH PLAIN LOGIN\r\n250 SMTPUTF8");
+        reply(tlsRequired ? "250-test.smtp greets you\r\n250-STARTTLS\r\n250 8BITMIME" : "250-test.smtp greets you\r\n250-8BITMIME\r\n250-AUTH PLAIN LOGIN\r\n250 SMTPUTF8");
         return true;
+      case "STAR":
+        if (!socket.upgrade || session.secure) {
+          reply("502 5.5.1 STARTTLS not offered");
+          return true;
+        }
+        reply("220 2.0.0 ready to start TLS");
+        socket.upgrade();
+        // The client says EHLO again over TLS; nothing said before counts.
+        session.buffer = "";
+        return false;
       case "HELO":
         reply("250 test.smtp");
         return true;
       case "AUTH": {
+        if (tlsRequired) {
+          reply("530 5.7.0 must issue a STARTTLS command first");
+          return true;
+        }
         const [, mechanism, initial] = line.split(" ");
         if (mechanism?.toUpperCase() === "PLAIN" && initial) {
           const [, user, pass] = Buffer.from(initial, "base64").toString("utf8").split("\u0000");
@@ -170,6 +237,10 @@ export class SmtpTestServer {
         return true;
       }
       case "MAIL":
+        if (tlsRequired) {
+          reply("530 5.7.0 must issue a STARTTLS command first");
+          return true;
+        }
         if (behavior.kind === "refuse" && behavior.at === "mail") {
           reply(`${behavior.code ?? 550} 5.7.1 sender refused by the test server`);
           return true;

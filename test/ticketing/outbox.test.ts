@@ -5,12 +5,15 @@
 // refuses (5xx) or drops the connection (at the greeting, or after the whole message before
 // answering) leaves the mail queued with its error and an exponential backoff on the injected
 // clock, until it goes through; after the last attempt it is failed, and the admin's retry queues
-// it again. Bad input gets a stable code and writes nothing.
+// it again. Over STARTTLS the message and the password travel encrypted, and a server whose
+// certificate is not trusted gets neither. Bad input gets a stable code and writes nothing.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { inflateSync } from "node:zlib";
 import { encode } from "uqr";
-import { MailSender } from "../../src/jobs/index.ts";
-import { FakeClock } from "../../src/kernel/index.ts";
+import { MailSender, smtpTransport } from "../../src/jobs/index.ts";
+import { ensureTlsMaterial } from "../../src/http/index.ts";
+// The certificate is checked against the real time by TLS itself: it is made at the system clock.
+import { FakeClock, systemClock } from "../../src/kernel/index.ts";
 import {
   claimDueMails,
   crc32,
@@ -31,7 +34,7 @@ import {
   ticketQrCid,
   type NewEmail,
 } from "../../src/ticketing/index.ts";
-import { setUp, testBox, type TestBox } from "../helpers/box.ts";
+import { setUp, tempFolder, testBox, type TestBox } from "../helpers/box.ts";
 import { parseMessage, SmtpTestServer } from "../helpers/smtp-server.ts";
 
 const NOW = Date.UTC(2030, 4, 10, 18, 0);
@@ -228,6 +231,34 @@ describe("e-mail outbox over SMTP", () => {
     clock.advance(1);
     expect(box.writer.transact((tx) => purgeOldMails(tx, clock.nowMs()))).toBe(2);
     expect(box.sqlite.query<{ subject: string }, []>("SELECT subject FROM email_outbox ORDER BY rowid").all().map((row) => row.subject)).toEqual(["old queued", "recent"]);
+  });
+
+  test("STARTTLS (port 587 style): the mail goes over TLS with AUTH after it; a server whose certificate is not trusted gets nothing", async () => {
+    const folder = tempFolder("tibox-smtp-tls-");
+    const material = await ensureTlsMaterial(folder.path, { hostnames: ["localhost"], addresses: ["127.0.0.1"], nowMs: systemClock.nowMs() });
+    const tlsServer = await SmtpTestServer.startWithStartTls(material);
+    try {
+      configure(tlsServer.url({ user: "box", pass: "secret" }));
+      // Not trusting the box's test CA: the handshake fails, no password is sent, the mail waits.
+      const untrusting = new MailSender({ writer: box.writer, clock, logger: box.deps.logger });
+      const mail = enqueue({ subject: "Over TLS" });
+      const [refused] = await untrusting.tick();
+      expect(refused).toMatchObject({ ok: false, state: "queued" });
+      expect(findOutboxMail(box.sqlite, mail.id)!.lastError).toMatch(/certificate|self.signed|issuer/i);
+      expect(tlsServer.received).toHaveLength(0);
+      await untrusting.stop();
+      // Trusting it: STARTTLS, then AUTH and the message, all over TLS.
+      const trusting = new MailSender({ writer: box.writer, clock, logger: box.deps.logger }, { openSmtp: (url) => smtpTransport(url, { ca: material.caCertPem }) });
+      clock.advance(OUTBOX_LIMITS.retryBaseMs);
+      expect(await trusting.tick()).toEqual([{ mailId: mail.id, ok: true, state: "sent" }]);
+      await trusting.stop();
+      expect(tlsServer.received).toHaveLength(1);
+      expect(tlsServer.received[0]).toMatchObject({ secure: true, auth: "box:secret", to: ["ada@example.org"] });
+      expect(parseMessage(tlsServer.received[0]!.raw).subject).toBe("Over TLS");
+    } finally {
+      tlsServer.stop();
+      folder.remove();
+    }
   });
 
   test("a cid: reference to a ticket's QR attaches its PNG, whose pixels are the QR of the signed payload", async () => {
