@@ -48,6 +48,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   rate_limited: 429,
   no_printer: 409,
   ticket_revoked: 409,
+  order_not_sendable: 409,
   sale_not_open: 409,
   sale_closed: 409,
   event_over: 409,

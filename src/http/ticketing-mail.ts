@@ -10,7 +10,9 @@ import { fail } from "../kernel/index.ts";
 import { findPrinter, listPrinters, printTicket } from "../pos/index.ts";
 import {
   enqueueEmail,
+  enqueueOrderTicketsEmail,
   findEvent,
+  findOrder,
   isListed,
   joinWaitingList,
   listOutbox,
@@ -146,11 +148,24 @@ async function printTicketForm(ctx: Ctx): Promise<Response> {
   return redirect(`/admin/ticketing/tickets/${encodeURIComponent(ticketId)}?printed_on=${encodeURIComponent(job.printerId)}`);
 }
 
-/** What the box office order page says of the tickets mail: e-mail on or off, and the state of the order's last tickets mail. */
-export function orderMailState(ctx: Ctx, orderId: string): { configured: boolean; state: OutboxState | undefined } {
+/** What the box office order page says of the tickets mail: e-mail on or off, the state of the order's last tickets mail, a resend just queued. */
+export function orderMailState(ctx: Ctx, orderId: string): { configured: boolean; state: OutboxState | undefined; resent: boolean } {
   const sqlite = ctx.deps.writer.sqlite;
   const last = listOutbox(sqlite, { refId: orderId, rows: 1 })[0];
-  return { configured: mailConfigured(readMailSettings(sqlite)), state: last?.state };
+  return { configured: mailConfigured(readMailSettings(sqlite)), state: last?.state, resent: ctx.url.searchParams.get("resent") === "1" };
+}
+
+/** The box office sends an order's tickets mail again (the buyer lost it). Refusals: order_unknown, order_no_email. */
+async function resendForm(ctx: Ctx): Promise<Response> {
+  const orderId = ctx.params.id ?? "";
+  const { deps } = ctx;
+  await deps.writer.submit((tx) => {
+    const order = findOrder(tx.sqlite, orderId);
+    if (!order) fail("order_unknown", "no such order");
+    if (order.state !== "paid" && order.state !== "pay_on_site") fail("order_not_sendable", `this order is ${order.state}`);
+    if (!enqueueOrderTicketsEmail(tx, { newId: deps.newId, signer: deps.signer }, order.id)) fail("order_no_email", "this order has no buyer e-mail or no valid ticket");
+  });
+  return redirect(`/admin/ticketing/orders/${encodeURIComponent(orderId)}?resent=1`);
 }
 
 // The waiting list.
@@ -239,4 +254,5 @@ export const ticketingMailRoutes: readonly Route[] = [
   { method: "POST", path: "/admin/ticketing/waiting-list/:id/remove", access: STAFF, handle: removeForm },
   { method: "POST", path: "/agenda/:id/waiting-list", access: ANYONE, handle: joinForm },
   { method: "POST", path: "/admin/ticketing/tickets/:id/print", access: STAFF, handle: printTicketForm },
+  { method: "POST", path: "/admin/ticketing/orders/:id/resend", access: STAFF, handle: resendForm },
 ];

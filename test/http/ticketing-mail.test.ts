@@ -127,7 +127,7 @@ describe("e-mail, outbox, waiting list and ticket print pages", () => {
     expect((await admin.post(`/admin/ticketing/waiting-list/${zoe.id}/remove`, {})).status).toBe(404);
   });
 
-  test("the box office order page says how the tickets mail went, or that e-mail is off", async () => {
+  test("the box office order page says how the tickets mail went, or that e-mail is off, and sends it again", async () => {
     const other = makeEvent(box, NOW + 72 * HOUR, { title: "Conte" });
     const priceId = makeProduct(box, other, { name: "Enfant" }).id;
     const order = box.writer.transact((tx) =>
@@ -143,8 +143,27 @@ describe("e-mail, outbox, waiting list and ticket print pages", () => {
     const on = await (await admin.get(`/admin/ticketing/orders/${order.id}`)).text();
     expect(on).toContain("Billets par e-mail à lea@example.org : en attente d'envoi.");
     expect(on).not.toContain("E-mail non configuré");
+    // The buyer lost the mail: the box office sends it again.
+    expect(on).toContain(`action="/admin/ticketing/orders/${order.id}/resend"`);
+    const resent = await admin.post(`/admin/ticketing/orders/${order.id}/resend`, {});
+    expect(resent.status).toBe(303);
+    expect(await (await admin.get(resent.headers.get("location")!)).text()).toContain("Billets remis dans la file d'envoi des e-mails.");
+    expect(listOutbox(box.sqlite, { refId: order.id }).map((mail) => mail.kind)).toEqual(["order_tickets", "order_tickets"]);
     box.writer.transact((tx) => tx.sqlite.run("UPDATE ticketing_settings SET smtp_url = '' WHERE id = 1"));
     expect(await (await admin.get(`/admin/ticketing/orders/${order.id}`)).text()).toContain("E-mail non configuré : les billets sont affichés et imprimés seulement");
+    // An order without a buyer e-mail has no resend button, and a forged post is refused.
+    const anonymous = box.writer.transact((tx) =>
+      createOrder(tx, { newId: box.deps.newId, signer: box.signer, random: box.deps.random }, {
+        lines: [{ kind: "ticket", priceId, quantity: 1 }],
+        buyer: { name: "Sans courriel" },
+        channel: "box_office",
+        payment: { state: "paid", method: "cash" },
+        idempotencyKey: "mail-state-2",
+        nowMs: NOW,
+      }),
+    );
+    expect(await (await admin.get(`/admin/ticketing/orders/${anonymous.id}`)).text()).not.toContain("/resend");
+    expect((await admin.post(`/admin/ticketing/orders/${anonymous.id}/resend`, {})).status).toBe(400);
   });
 
   test("the ticket page prints on a real TCP printer: the bytes carry the QR command with the exact signed payload", async () => {

@@ -70,6 +70,8 @@ export const mailEn: Record<keyof typeof mailFr, string> = {
   "order_mail.queued": "Tickets by e-mail to {email}: waiting to be sent.",
   "order_mail.sent": "Tickets sent by e-mail to {email}.",
   "order_mail.failed": "Sending the tickets to {email} failed: see the outbox.",
+  "order_mail.resend": "Send the tickets by e-mail again",
+  "order_mail.resent": "Tickets queued again in the e-mail outbox.",
   "ticket.print_thermal": "Print on the ticket printer",
   "ticket.print_queued": "Ticket sent to the printer {printer}.",
   "ticket.printer": "Printer",
@@ -86,5 +88,7 @@ export const mailEn: Record<keyof typeof mailFr, string> = {
   "error.waiting_list_full": "The waiting list is full.",
   "error.waiting_entry_unknown": "This person is not on the waiting list.",
   "error.name_required": "Give a name.",
+  "error.order_no_email": "This order has no buyer e-mail or no valid ticket left.",
+  "error.order_not_sendable": "The tickets of a held, cancelled or refunded order are not sent.",
   "error.no_printer": "No ticket printer is configured.",
 };

@@ -72,6 +72,8 @@ export const mailFr = {
   "order_mail.queued": "Billets par e-mail à {email} : en attente d'envoi.",
   "order_mail.sent": "Billets envoyés par e-mail à {email}.",
   "order_mail.failed": "L'envoi des billets à {email} a échoué : voir la file d'envoi.",
+  "order_mail.resend": "Renvoyer les billets par e-mail",
+  "order_mail.resent": "Billets remis dans la file d'envoi des e-mails.",
   "ticket.print_thermal": "Imprimer sur l'imprimante à tickets",
   "ticket.print_queued": "Billet envoyé à l'imprimante {printer}.",
   "ticket.printer": "Imprimante",
@@ -88,5 +90,7 @@ export const mailFr = {
   "error.waiting_list_full": "La liste d'attente est pleine.",
   "error.waiting_entry_unknown": "Cette personne n'est pas sur la liste d'attente.",
   "error.name_required": "Indiquez un nom.",
+  "error.order_no_email": "Cette commande n'a pas d'e-mail d'acheteur ou plus de billet valable.",
+  "error.order_not_sendable": "Les billets d'une commande en attente, annulée ou remboursée ne s'envoient pas.",
   "error.no_printer": "Aucune imprimante à tickets n'est configurée.",
 } as const;

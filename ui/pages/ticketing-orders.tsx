@@ -406,7 +406,7 @@ export function OrderPage({
   notice?: string | undefined;
   error?: string | undefined;
   /** The tickets mail: whether e-mail is configured, and the state of the order's last tickets mail (http/ticketing-mail.ts). */
-  mail?: { readonly configured: boolean; readonly state: "queued" | "sent" | "failed" | undefined } | undefined;
+  mail?: { readonly configured: boolean; readonly state: "queued" | "sent" | "failed" | undefined; readonly resent?: boolean } | undefined;
 }) {
   const { t } = view;
   const unpaid = order.state === "held" || order.state === "pay_on_site";
@@ -472,8 +472,15 @@ export function OrderPage({
           </ul>
         </>
       )}
+      {mail?.resent && <Notices notice={t("order_mail.resent")} />}
       {mail && mail.state !== undefined && <p class="muted">{t(`order_mail.${mail.state}`, { email: order.buyerEmail })}</p>}
       {mail && !mail.configured && order.tickets.length > 0 && <p class="muted">{t("email_settings.off")}</p>}
+      {mail && order.buyerEmail !== "" && (order.state === "paid" || order.state === "pay_on_site") && order.tickets.some((ticket) => ticket.state === "valid") && (
+        <form method="post" action={`/admin/ticketing/orders/${encodeURIComponent(order.id)}/resend`} class="no-print">
+          <CsrfField view={view} />
+          <button type="submit">{t("order_mail.resend")}</button>
+        </form>
+      )}
       <OrderActions view={view} order={order} />
       <p class="no-print">
         <a class="standalone" href="/admin/ticketing/orders">
