@@ -65,7 +65,7 @@ describe("bad input", () => {
     const before = writes();
     const response = await client.post("/admin/operators", { name: "", role: "cashier", pin: "1234" });
     expect(response.status).toBe(400);
-    expect(await response.text()).toContain("name is required");
+    expect(await response.text()).toContain("Indiquez un nom."); // the French page translates name_required
     const badRole = await client.post("/admin/operators", { name: "Zed", role: "overlord", pin: "1234" });
     expect(badRole.status).toBe(400);
     expect(writes()).toBe(before);

@@ -52,7 +52,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       payment: fc.integer({ min: 0, max: 2 }),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom("cancel" as const, "refund" as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom("cancel" as const, "refund" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("expire" as const), advanceMs: fc.integer({ min: 0, max: 30 * 60_000 }) }) },
 );
 
@@ -103,6 +103,10 @@ function checkInvariants(eventId: string, products: readonly { id: string; quota
   expect(mismatched, `${step}: totals`).toBe(0);
 }
 
+function orderState(orderId: string): string {
+  return box.writer.sqlite.query<{ state: string }, [string]>("SELECT state FROM orders WHERE id = ?").get(orderId)!.state;
+}
+
 function orderInputOf(cmd: Extract<Command, { kind: "order" }>, prices: readonly (readonly string[])[]): OrderInput {
   const lines: OrderLineInput[] = cmd.lines.map((line) => {
     const product = prices[line.product % prices.length]!;
@@ -130,8 +134,12 @@ function run(commandOf: Command, eventId: string, prices: readonly (readonly str
     return;
   }
   if (commandOf.kind !== "order") {
-    if (orders.length === 0) return;
-    const orderId = orders[commandOf.pick % orders.length]!;
+    // An even pick aims at an order in a state the command accepts (so that successes are common),
+    // an odd one at any order (so that refusals for the wrong state are exercised too).
+    const eligible = commandOf.kind === "cancel" ? ["held", "pay_on_site"] : ["paid"];
+    const pool = commandOf.pick % 2 === 0 ? orders.filter((id) => eligible.includes(orderState(id))) : orders;
+    if (pool.length === 0) return;
+    const orderId = pool[Math.floor(commandOf.pick / 2) % pool.length]!;
     box.writer.transact((tx) => {
       try {
         (commandOf.kind === "cancel" ? cancelOrder : refundOrder)(tx, deps, { orderId, nowMs: clock.nowMs() });
