@@ -3,7 +3,7 @@
  * shows; each event has its own ticket-signing key, certified by the venue key, so that a door
  * device needs only the event's certificate and the venue's public key to check a ticket.
  */
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
 
 export const EVENT_VISIBILITIES = ["public", "private", "shared"] as const;
@@ -351,5 +351,35 @@ export const checkins = sqliteTable(
     uniqueIndex("checkins_nonce").on(table.nonce),
     uniqueIndex("checkins_entry_once").on(table.list, table.ticketId, table.entryNo).where(sql`result = 'admitted' AND direction = 'entry'`),
     index("checkins_ticket").on(table.ticketId),
+  ],
+);
+
+export const EVENT_IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
+
+/**
+ * An event's uploaded image (a poster from a phone or a laptop), kept in the database so that a
+ * backup carries it. One current image per event: a new upload replaces the row (and its id, so
+ * that `/media/<id>` never changes content); `events.image_url` then points to `/media/<id>`. The
+ * type is read from the bytes' magic, and width and height from their headers (event-images.ts).
+ */
+export const eventImages = sqliteTable(
+  "event_images",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id),
+    contentType: text("content_type", { enum: EVENT_IMAGE_TYPES }).notNull(),
+    bytes: blob("bytes", { mode: "buffer" }).notNull(),
+    byteCount: integer("byte_count").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    /** Hex SHA-256 of the bytes: the strong ETag. */
+    sha256: text("sha256").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (table) => [
+    uniqueIndex("event_images_event").on(table.eventId),
+    check("event_images_size", sql`${table.width} BETWEEN 1 AND 8000 AND ${table.height} BETWEEN 1 AND 8000 AND ${table.byteCount} = length(${table.bytes})`),
   ],
 );

@@ -12,6 +12,7 @@ import m8 from "./0008_membership_and_receipts.sql" with { type: "text" };
 import m9 from "./0009_ticketing_events.sql" with { type: "text" };
 import m10 from "./0010_ticketing_tickets.sql" with { type: "text" };
 import m11 from "./0011_ticketing_orders_door_members.sql" with { type: "text" };
+import m12 from "./0012_event_images.sql" with { type: "text" };
 
 export interface Migration {
   readonly tag: string;
@@ -31,4 +32,5 @@ export const embeddedMigrations: readonly Migration[] = [
   { tag: "0009_ticketing_events", sql: m9 },
   { tag: "0010_ticketing_tickets", sql: m10 },
   { tag: "0011_ticketing_orders_door_members", sql: m11 },
+  { tag: "0012_event_images", sql: m12 },
 ];
