@@ -37,6 +37,7 @@ import {
   type TicketedEvent,
 } from "../ticketing/index.ts";
 import { AgendaEventPage } from "../../ui/pages/agenda.tsx";
+import { orderMembershipsView } from "./membership-sales.ts";
 import { CheckoutRedirectPage, OrderForm, OrderPage, OrderUnknownPage, type OrderFormPrice } from "../../ui/pages/online-order.tsx";
 import { field, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
@@ -46,7 +47,7 @@ import { refuse, type Route } from "./router.ts";
 import { parseEuros } from "./till-state.ts";
 
 const ANYONE = { kind: "anyone" } as const;
-const ORDER_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+export const ORDER_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 const QUANTITY_PATTERN = /^\d{1,2}$/;
 
 function nowMs(ctx: Ctx): number {
@@ -63,7 +64,7 @@ function baseUrl(ctx: Ctx, settings: OnlineSalesSettings): string {
   return settings.publicBaseUrl || ctx.url.origin;
 }
 
-function tooMany(ctx: Ctx): Response | undefined {
+export function tooMany(ctx: Ctx): Response | undefined {
   if (ctx.deps.payments.orderLimiter.hit(ctx.address, nowMs(ctx))) return undefined;
   const response = refuse(ctx, "too_many_requests", ctx.t("error.too_many_requests"), 429);
   response.headers.set("retry-after", String(Math.max(1, Math.ceil(ctx.deps.payments.orderLimiter.retryAfterMs(ctx.address, nowMs(ctx)) / 1000))));
@@ -71,7 +72,7 @@ function tooMany(ctx: Ctx): Response | undefined {
 }
 
 /** An order's address is a secret: no search engine, no Referer to other sites. */
-function keepPrivate(response: Response): Response {
+export function keepPrivate(response: Response): Response {
   response.headers.set("referrer-policy", "no-referrer");
   response.headers.set("x-robots-tag", "noindex, nofollow");
   return response;
@@ -102,7 +103,7 @@ function sellablePrices(ctx: Ctx, event: TicketedEvent): OrderFormPrice[] {
   return prices;
 }
 
-function newOrderKey(ctx: Ctx): string {
+export function newOrderKey(ctx: Ctx): string {
   return Buffer.from(ctx.deps.random(18)).toString("base64url");
 }
 
@@ -191,12 +192,12 @@ function formBuyer(ctx: Ctx): { name: string; email: string } {
 }
 
 /** The step to the provider's page (not a redirect: see CheckoutRedirectPage). */
-function toCheckout(ctx: Ctx, url: string): Response {
+export function toCheckout(ctx: Ctx, url: string): Response {
   return keepPrivate(html(String(CheckoutRedirectPage({ view: view(ctx), url }))));
 }
 
 /** Starts the provider's checkout for a held order, which keeps its checkout reference; answers the provider's page. */
-async function startCheckout(ctx: Ctx, order: Order, provider: PaymentProvider, settings: OnlineSalesSettings): Promise<string> {
+export async function startCheckout(ctx: Ctx, order: Order, provider: PaymentProvider, settings: OnlineSalesSettings): Promise<string> {
   const [path, query] = orderPagePath(ctx.deps.signer, order).split("?") as [string, string];
   const base = baseUrl(ctx, settings);
   const started = await provider.startCheckout({
@@ -281,6 +282,7 @@ function orderPage(ctx: Ctx, order: Order, options: { returned?: "paid" | "cance
     holdUntilMs: order.holdUntilMs,
     lines: order.lines.map((line) => ({ label: line.label, quantity: line.quantity, amountMinor: line.amountMinor })),
     tickets,
+    memberships: orderMembershipsView(ctx, order),
     selfPath: orderPagePath(ctx.deps.signer, order),
     canPay: order.state === "held" && currentProvider(ctx, settings) !== undefined && (order.holdUntilMs ?? 0) > nowMs(ctx),
     returned: options.returned ?? null,

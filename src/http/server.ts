@@ -25,6 +25,7 @@ import { ticketingRoutes } from "./ticketing.ts";
 import { ticketingMailRoutes } from "./ticketing-mail.ts";
 import { ticketingOrderRoutes } from "./ticketing-orders.ts";
 import { onlineSalesRoutes } from "./online-sales.ts";
+import { membershipSalesRoutes } from "./membership-sales.ts";
 import { paymentWebhookRoutes } from "./payment-webhooks.ts";
 import { ticketingSettingsRoutes } from "./ticketing-settings.ts";
 import { tillRoutes } from "./till.ts";
@@ -37,7 +38,7 @@ import { tillTicketRoutes } from "./till-tickets.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillTicketRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...ticketingOrderRoutes, ...onlineSalesRoutes, ...paymentWebhookRoutes, ...ticketingSettingsRoutes, ...ticketingMailRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes, ...doorOfflineRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillTicketRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...ticketingOrderRoutes, ...onlineSalesRoutes, ...membershipSalesRoutes, ...paymentWebhookRoutes, ...ticketingSettingsRoutes, ...ticketingMailRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes, ...doorOfflineRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,

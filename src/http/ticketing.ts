@@ -28,6 +28,7 @@ import {
   type TicketedEvent,
 } from "../ticketing/index.ts";
 import { AgendaEventPage, AgendaPage } from "../../ui/pages/agenda.tsx";
+import { membershipsOnSale } from "./membership-sales.ts";
 import { EMPTY_EVENT_FORM, EventEditPage, EventsAdminPage, type EventForm } from "../../ui/pages/ticketing-events.tsx";
 import { TicketPage, type ProductForm } from "../../ui/pages/ticketing-tickets.tsx";
 import { emptySellForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
@@ -71,7 +72,7 @@ export function localTextOf(ms: number, timezone: string): string {
 
 function agendaPage(ctx: Ctx): Response {
   const events = listUpcomingPublicEvents(ctx.deps.writer.sqlite, ctx.deps.clock.nowMs());
-  return html(String(AgendaPage({ view: view(ctx), events })));
+  return html(String(AgendaPage({ view: view(ctx), events, membershipLink: membershipsOnSale(ctx) })));
 }
 
 function agendaEventPage(ctx: Ctx): Response {

@@ -56,3 +56,4 @@ export {
   type RegisterMember,
 } from "./register.ts";
 export { memberIdOfLinkToken, memberLinkToken } from "./link.ts";
+export { endMembershipsOfOrder, membershipsOfOrder, type OrderMembership } from "./order-memberships.ts";

@@ -78,6 +78,7 @@ export {
   type OrderTicket,
   type PaymentMethod,
 } from "./orders.ts";
+export { createMembershipOrder, type MembershipOrderInput } from "./membership-orders.ts";
 export { ordersOfPerson, ticketsOfPerson, TICKETING_PERSON_ROWS, waitingOfPerson, type Person, type PersonOrder, type PersonTicket, type PersonWaiting } from "./members.ts";
 export { erasePerson, type ErasePersonInput, type TicketingErasure } from "./privacy.ts";
 export { enqueueOrderTicketsEmail, escapeHtml, mailLang, ORDER_TICKETS_KIND, orderTicketsMail, type MailLang, type TicketMailContent, type TicketMailOptions } from "./ticket-mail.ts";

@@ -11,7 +11,7 @@
 import { appendEvent } from "../auth/index.ts";
 import { IDEMPOTENCY_KEY_PATTERN, type Sqlite, type Tx } from "../db/index.ts";
 import { assert, fail, limits, type IdFactory, type RandomSource, type Signer } from "../kernel/index.ts";
-import { findMembershipProduct, grantMembershipProduct, insertMember, membershipOf, type MembershipProduct } from "../membership/index.ts";
+import { endMembershipsOfOrder, findMembershipProduct, grantMembershipProduct, insertMember, membershipOf, type MembershipProduct } from "../membership/index.ts";
 import { insertWallet } from "../wallet/index.ts";
 import { findEvent, type TicketedEvent } from "./events.ts";
 import { checkCapacity, checkQuota, findProduct, insertTicket, PRODUCT_LIMITS, TICKET_COLUMNS, type Ticket, type TicketProduct } from "./issue.ts";
@@ -666,7 +666,9 @@ export function cancelOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, i
   if (order.state !== "held" && order.state !== "pay_on_site") fail("order_not_cancellable", `this order is ${order.state}; a paid order is refunded`, { state: order.state });
   tx.sqlite.query("UPDATE orders SET state = 'cancelled', closed_at_ms = ? WHERE id = ?").run(input.nowMs, order.id);
   const revoked = revokeOrderTickets(tx, deps, order.id, input.nowMs);
-  logOrder(tx, deps.signer, "order.cancelled", input.actor ?? "system", order, { tickets_revoked: revoked });
+  // An unpaid order never granted one; ended anyway, so that a cancelled order never leaves a membership.
+  const ended = endMembershipsOfOrder(tx, order.id, input.nowMs);
+  logOrder(tx, deps.signer, "order.cancelled", input.actor ?? "system", order, { tickets_revoked: revoked, memberships_ended: ended });
   return findOrder(tx.sqlite, order.id)!;
 }
 
@@ -674,7 +676,7 @@ export function cancelOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, i
  * A paid order is refunded: its tickets are revoked and the money goes back by `method` (default:
  * how it was paid), recorded in the event log. A cashless (card) payment went through a till sale
  * and is refunded by voiding that sale at the till: refund_method_unsupported here. A membership
- * granted by the order is kept (memberships have no end-by-refund yet). Refusals: order_unknown,
+ * granted by the order ends now (endMembershipsOfOrder). Refusals: order_unknown,
  * order_not_refundable, refund_method_unsupported.
  */
 export function refundOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, input: CloseOrderInput & { readonly method?: string | undefined }): Order {
@@ -686,7 +688,8 @@ export function refundOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId">, i
   if (order.saleId !== null) fail("refund_method_unsupported", "an order paid at the till is refunded by voiding its sale at the till");
   tx.sqlite.query("UPDATE orders SET state = 'refunded', closed_at_ms = ? WHERE id = ?").run(input.nowMs, order.id);
   const revoked = revokeOrderTickets(tx, deps, order.id, input.nowMs);
-  logOrder(tx, deps.signer, "order.refunded", input.actor ?? "system", order, { method, amount_minor: order.totalMinor, tickets_revoked: revoked });
+  const ended = endMembershipsOfOrder(tx, order.id, input.nowMs);
+  logOrder(tx, deps.signer, "order.refunded", input.actor ?? "system", order, { method, amount_minor: order.totalMinor, tickets_revoked: revoked, memberships_ended: ended });
   return findOrder(tx.sqlite, order.id)!;
 }
 
@@ -717,7 +720,8 @@ export function refundSaleOrder(tx: Tx, deps: Pick<OrderDeps, "signer" | "newId"
     const order = requireOrder(tx.sqlite, id);
     tx.sqlite.query("UPDATE orders SET state = 'refunded', closed_at_ms = ? WHERE id = ?").run(input.nowMs, order.id);
     const revoked = revokeOrderTickets(tx, deps, order.id, input.nowMs);
-    logOrder(tx, deps.signer, "order.refunded", input.actor ?? "system", order, { method: "sale_void", sale_id: input.saleId, amount_minor: order.totalMinor, tickets_revoked: revoked });
+    const ended = endMembershipsOfOrder(tx, order.id, input.nowMs);
+    logOrder(tx, deps.signer, "order.refunded", input.actor ?? "system", order, { method: "sale_void", sale_id: input.saleId, amount_minor: order.totalMinor, tickets_revoked: revoked, memberships_ended: ended });
     return findOrder(tx.sqlite, order.id)!;
   });
 }

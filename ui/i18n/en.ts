@@ -10,6 +10,7 @@ import { ordersEn } from "./orders-en.ts";
 import { membersEn } from "./members-en.ts";
 import { mailEn } from "./mail-en.ts";
 import { tillTicketsEn } from "./till-tickets-en.ts";
+import { membershipSalesEn } from "./membership-sales-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -689,4 +690,6 @@ export const en: Record<MessageKey, string> = {
   ...mailEn,
   // Tickets sold at the till live in till-tickets-*.ts.
   ...tillTicketsEn,
+  // Memberships sold online, at the box office and at the till live in membership-sales-*.ts.
+  ...membershipSalesEn,
 };

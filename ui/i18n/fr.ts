@@ -13,6 +13,7 @@ import { ordersFr } from "./orders-fr.ts";
 import { membersFr } from "./members-fr.ts";
 import { mailFr } from "./mail-fr.ts";
 import { tillTicketsFr } from "./till-tickets-fr.ts";
+import { membershipSalesFr } from "./membership-sales-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -693,6 +694,8 @@ export const fr = {
   ...mailFr,
   // Tickets sold at the till live in till-tickets-*.ts.
   ...tillTicketsFr,
+  // Memberships sold online, at the box office and at the till live in membership-sales-*.ts.
+  ...membershipSalesFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

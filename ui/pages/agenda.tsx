@@ -57,10 +57,18 @@ function EventCard({ view, event, linked }: { view: View; event: AgendaEvent; li
   );
 }
 
-export function AgendaPage({ view, events }: { view: View; events: readonly AgendaEvent[] }) {
+/** `membershipLink`: memberships are sold online (/adhesion), so the agenda links to them. */
+export function AgendaPage({ view, events, membershipLink = false }: { view: View; events: readonly AgendaEvent[]; membershipLink?: boolean }) {
   const { t } = view;
   return (
     <Layout view={view} title={t("agenda.title")}>
+      {membershipLink ? (
+        <p>
+          <a class="standalone" href="/adhesion">
+            {t("membership_sale.agenda_link")}
+          </a>
+        </p>
+      ) : null}
       {events.length === 0 ? <p class="muted">{t("agenda.empty")}</p> : events.map((event) => <EventCard view={view} event={event} linked={true} />)}
       <p>
         <a class="standalone" href="/agenda.ics">

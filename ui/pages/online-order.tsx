@@ -8,6 +8,7 @@
 import { CsrfField, Layout } from "../layout.tsx";
 import type { MessageKey } from "../i18n/index.ts";
 import { formatTime, type View } from "../view.ts";
+import { OrderMemberships, type OrderPageMembership } from "./membership-sales.tsx";
 import { decimalText, formatEuros, Notices } from "./wallet-common.tsx";
 
 export interface OrderFormPrice {
@@ -148,6 +149,8 @@ export interface OrderPageProps {
   readonly holdUntilMs: number | null;
   readonly lines: readonly OrderPageLine[];
   readonly tickets: readonly OrderPageTicket[];
+  /** The order's membership, when it sells one (membership-sales.tsx). */
+  readonly memberships?: readonly OrderPageMembership[] | undefined;
   /** The path with ?k= of this page, for the pay and cancel buttons. */
   readonly selfPath: string;
   /** Online payment can be (re)started for this held order. */
@@ -217,6 +220,7 @@ export function OrderPage(props: OrderPageProps) {
           </form>
         </div>
       ) : null}
+      <OrderMemberships view={view} memberships={props.memberships ?? []} />
       {tickets.some((ticket) => ticket.qrSvg !== null) ? <h2>{t("order_page.tickets")}</h2> : null}
       {tickets
         .filter((ticket) => ticket.qrSvg !== null)

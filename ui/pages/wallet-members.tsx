@@ -97,6 +97,7 @@ export function FieldInputs({ view, fields, values }: { view: View; fields: read
 const MEMBER_TABS = [
   ["/admin/members", "members.title", false],
   ["/admin/members/products", "members.products_link", false],
+  ["/admin/members/sell", "membership_sale.box_office_link", false],
   ["/admin/members/fields", "members.fields_link", true],
 ] as const;
 
@@ -362,6 +363,9 @@ function GrantForm({ view, member, products }: { view: View; member: MemberDetai
       <button type="submit" class="primary">
         {t("members.grant_submit")}
       </button>
+      <a class="standalone" href={`/admin/members/sell?member=${encodeURIComponent(member.id)}`}>
+        {t("membership_sale.box_office_link")}
+      </a>
     </form>
   );
 }

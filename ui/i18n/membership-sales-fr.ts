@@ -1,0 +1,42 @@
+/**
+ * Selling memberships in French (merged into fr.ts): the public page /adhesion, the box office's
+ * form, the order page's membership and the till's membership items. Trusted text only;
+ * "{name}" is a variable t() escapes.
+ */
+export const membershipSalesFr = {
+  "membership_sale.title": "Adhérer",
+  "membership_sale.intro": "Choisissez votre adhésion, donnez vos coordonnées, puis payez en ligne ou sur place.",
+  "membership_sale.closed": "Les adhésions ne sont pas vendues en ligne pour le moment.",
+  "membership_sale.to_agenda": "Voir l'agenda",
+  "membership_sale.agenda_link": "Adhérer à l'association",
+  "membership_sale.product": "Adhésion",
+  "membership_sale.duration_rolling_year": "un an de date à date",
+  "membership_sale.duration_calendar_year": "jusqu'au 31 décembre",
+  "membership_sale.duration_month": "un mois",
+  "membership_sale.duration_days": "{count} jours",
+  "membership_sale.free_price_from": "prix libre, à partir de {amount}",
+  "membership_sale.free_amount": "Montant choisi pour « {name} » (en euros)",
+  "membership_sale.free_minimum": "Au moins {amount}.",
+  "membership_sale.name": "Nom et prénom",
+  "membership_sale.email": "Adresse e-mail",
+  "membership_sale.phone": "Téléphone (facultatif)",
+  "membership_sale.member": "Adhérent :",
+  "membership_sale.fields_help": "Les champs marqués * sont obligatoires.",
+  "membership_sale.fields_help_member": "Un champ laissé vide garde la réponse déjà enregistrée.",
+  "membership_sale.payment": "Paiement",
+  "membership_sale.pay_online": "Payer en ligne maintenant (carte bancaire)",
+  "membership_sale.pay_on_site": "Payer sur place",
+  "membership_sale.pay_cash": "Espèces",
+  "membership_sale.pay_terminal": "Terminal de carte bancaire",
+  "membership_sale.pay_free": "Offerte (0 €)",
+  "membership_sale.submit": "Adhérer",
+  "membership_sale.box_office_title": "Vendre une adhésion",
+  "membership_sale.box_office_link": "Vendre une adhésion",
+  "membership_sale.choose_product": "Choisissez une adhésion.",
+  "membership_sale.order_membership": "Adhésion : {label}, valable du {from} au {until}.",
+  "membership_sale.order_membership_ended": "Adhésion : {label}, terminée.",
+  "membership_sale.order_membership_pending": "L'adhésion sera valable une fois la commande payée.",
+  "membership_sale.till_title": "Adhésions",
+  "membership_sale.till_needs_card": "carte d'adhérent requise",
+  "error.membership_product_required": "Choisissez une adhésion.",
+} as const;
