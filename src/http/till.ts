@@ -13,6 +13,7 @@ import {
   cardAssetsForCart,
   createSale,
   findItem,
+  findMembershipItem,
   findTicketItem,
   isTicketItemId,
   listCategories,
@@ -74,6 +75,7 @@ import {
   type TillState,
 } from "./till-state.ts";
 import { runOnce } from "./wallet-api.ts";
+import { tillMembershipGrid } from "./till-memberships.ts";
 import { saleTicketsView, ticketOffersView } from "./till-tickets.ts";
 
 const TERMINAL = { kind: "terminal" } as const;
@@ -145,7 +147,9 @@ function gridOf(ctx: Ctx, pos: string) {
     prices: item.prices.map((price) => ({ id: price.id, label: price.label, kind: price.kind as "fixed" | "free", amount: price.amount, memberAmount: price.memberAmount })),
     soldOut: item.stock !== null && item.stock <= 0,
   }));
-  return { categories, items };
+  // Membership products (items mp_<id>) in their own section (till-memberships.ts).
+  const memberships = tillMembershipGrid(ctx);
+  return { categories: [...categories, ...memberships.categories], items: [...items, ...memberships.items] };
 }
 
 function cartView(ctx: Ctx, priced: Priced, extra: { notices?: string[]; askFree?: CartView["askFree"]; card?: TillCardView } = {}): CartView {
@@ -239,7 +243,7 @@ function cartAction(ctx: Ctx): Response {
 
 function freePriceOf(ctx: Ctx, itemId: string, priceId: string): CartView["askFree"] {
   // A ticket's free price (tp_<ticket product id>) asks its amount the same way.
-  const item = findItem(ctx.deps.writer.sqlite, itemId) ?? findTicketItem(ctx.deps.writer.sqlite, itemId);
+  const item = findItem(ctx.deps.writer.sqlite, itemId) ?? findTicketItem(ctx.deps.writer.sqlite, itemId) ?? findMembershipItem(ctx.deps.writer.sqlite, itemId);
   const price = item?.prices.find((candidate) => candidate.id === priceId && candidate.kind === "free");
   if (!item || !price) return undefined;
   return { itemId: item.id, priceId: price.id, name: item.name, minimum: Math.max(price.amount, 1) };

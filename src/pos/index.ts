@@ -162,6 +162,7 @@ export {
   type TicketLineRef,
   type TicketOffer,
 } from "./ticket-items.ts";
+export { findMembershipItem, isMembershipItemId, MEMBERSHIP_ITEM_PREFIX, membershipItemId, tillMembershipOffers, type MembershipLineRef, type MembershipOffer as TillMembershipOffer } from "./membership-items.ts";
 export { parseSaleLabel, receiptOf, reprintReceipt, saleLabel, type Receipt, type ReceiptVatLine } from "./receipts.ts";
 export {
   createSale,

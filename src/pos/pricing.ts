@@ -5,12 +5,14 @@
  * items need a member whose membership is valid now (see sales.ts); a lapsed member pays the full
  * price and is refused member-only items with `membership_required`. The same function prices the till's cart as items are added
  * ("add item", POST /api/v1/sales/quote) and the sale itself, so both always agree. A line of
- * item `tp_<ticket product id>` is a ticket, priced from the ticket's prices (ticket-items.ts).
+ * item `tp_<ticket product id>` is a ticket, priced from the ticket's prices (ticket-items.ts); one of
+ * item `mp_<membership product id>` a membership, priced by its product (membership-items.ts).
  */
 import { fail, money, type Money } from "../kernel/index.ts";
 import type { Sqlite } from "../db/index.ts";
 import { CATALOGUE_LIMITS, findItem, type Item, type ItemPrice } from "./catalogue.ts";
 import { isTicketItemId, priceTicketLine, type TicketLineRef } from "./ticket-items.ts";
+import { isMembershipItemId, priceMembershipLine, type MembershipLineRef } from "./membership-items.ts";
 import { FRANCHISE_MENTION, vatBreakdown, type VatLine } from "./vat.ts";
 
 /** Bounds of one sale: lines, units of one line, payments. */
@@ -34,6 +36,8 @@ export interface PricedLine {
   readonly memberPrice: boolean;
   /** A ticket line (item `tp_<ticket product id>`, ticket-items.ts): the sale issues its tickets. */
   readonly ticket?: TicketLineRef | undefined;
+  /** A membership line (item `mp_<membership product id>`, membership-items.ts): the sale's order grants it. */
+  readonly membership?: MembershipLineRef | undefined;
 }
 
 export interface PricedCart {
@@ -111,6 +115,12 @@ export function priceCart(sqlite: Sqlite, context: PricingContext, lines: readon
       const ticket = priceTicketLine(sqlite, context, line, quantity);
       total += ticket.amount;
       priced.push(ticket);
+      continue;
+    }
+    if (isMembershipItemId(line.itemId)) {
+      const membership = priceMembershipLine(sqlite, line, quantity);
+      total += membership.amount;
+      priced.push(membership);
       continue;
     }
     const item = cache.get(line.itemId) ?? findItem(sqlite, line.itemId);

@@ -343,7 +343,7 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
   const nowMs = fiscalTime(tx);
   const validMember = memberId !== null && membershipOf(tx.sqlite, memberId, nowMs).valid;
   const cart = priceCart(tx.sqlite, { pointOfSale: pos.code, member: validMember, vatStatus: venue.vatStatus, nowMs }, lines);
-  if (memberId === null && cart.lines.some((line) => line.item.membershipDays !== null)) {
+  if (memberId === null && cart.lines.some((line) => line.item.membershipDays !== null || line.membership !== undefined)) {
     fail("member_required", "a membership is sold to a member: tap the member's card");
   }
   if (input.expectedTotal !== undefined && input.expectedTotal !== null && input.expectedTotal !== cart.total) {
@@ -380,8 +380,10 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
     terminalId: actor.terminalId ?? null,
     actor: actor.operatorId ? `operator:${actor.operatorId}` : actor.scope,
     nowMs: atMs,
+    timeZone: venue.timezone,
   });
-  const membershipUntilMs = training || memberId === null ? null : grantSoldMemberships(tx, deps, memberId, sale);
+  const soldMembership = cart.lines.some((line) => line.membership !== undefined);
+  const membershipUntilMs = training || memberId === null ? null : (grantSoldMemberships(tx, deps, memberId, sale) ?? (soldMembership ? membershipOf(tx.sqlite, memberId, atMs).until : null));
   const ticket = { number: sale.number, pointOfSaleName: pos.name, operatorName: actor.operatorName ?? "", atMs, timezone: venue.timezone };
   const printing = training ? { jobs: [], warnings: [] } : queueOrderTickets(tx, ticket, cart.lines);
   return {

@@ -29,6 +29,7 @@ import {
   planOrder,
   placesLeft,
   type OrderInput,
+  type OrderLineInput,
   type TicketedEvent,
   type TicketPrice,
   type TicketProduct,
@@ -190,6 +191,8 @@ export interface SaleTicketsInput {
   /** For the event log: "operator:<id>" or the terminal's scope. */
   readonly actor: string;
   readonly nowMs: number;
+  /** The venue's timezone, for a membership line's window (calendar year, month). */
+  readonly timeZone?: string | undefined;
 }
 
 /**
@@ -199,11 +202,16 @@ export interface SaleTicketsInput {
  * and issues nothing.
  */
 export function issueSaleTickets(tx: Tx, deps: OperationDeps, input: SaleTicketsInput): SaleTickets {
-  const ticketLines = input.lines.filter((line) => line.ticket !== undefined);
-  if (ticketLines.length === 0) return NO_TICKETS;
+  // Membership lines (membership-items.ts) go in the same order: it grants them to the card's member.
+  const orderLines = input.lines.filter((line) => line.ticket !== undefined || line.membership !== undefined);
+  if (orderLines.length === 0) return NO_TICKETS;
   const member = input.memberId === null ? undefined : findMember(tx.sqlite, input.memberId);
   const order: OrderInput = {
-    lines: ticketLines.map((line) => ({ kind: "ticket", priceId: line.ticket!.priceId, quantity: line.quantity, amountMinor: line.ticket!.priceKind === "free" ? line.unitAmount : undefined })),
+    lines: orderLines.map((line): OrderLineInput =>
+      line.membership !== undefined
+        ? { kind: "membership", productId: line.membership.productId, amountMinor: line.unitAmount }
+        : { kind: "ticket", priceId: line.ticket!.priceId, quantity: line.quantity, amountMinor: line.ticket!.priceKind === "free" ? line.unitAmount : undefined },
+    ),
     buyer: { name: member?.name ?? "" },
     memberId: input.memberId,
     channel: "till",
@@ -214,6 +222,7 @@ export function issueSaleTickets(tx: Tx, deps: OperationDeps, input: SaleTickets
     saleId: input.saleId,
     nowMs: input.nowMs,
     actor: input.actor,
+    timeZone: input.timeZone,
   };
   if (input.training) {
     planOrder(tx.sqlite, order);
