@@ -65,9 +65,9 @@ export async function serve(config: Config, logger: Logger = jsonLogger(systemCl
     servers.set(request, server);
     return box.app.fetch(request);
   };
-  const http = Bun.serve({ port: config.port, hostname: config.host, maxRequestBodySize: limits.requestBodyBytes, fetch });
+  const http = Bun.serve({ port: config.port, hostname: config.host, maxRequestBodySize: limits.uploadBodyBytes, fetch });
   const https = tls
-    ? Bun.serve({ port: config.httpsPort, hostname: config.host, maxRequestBodySize: limits.requestBodyBytes, tls: { cert: tls.certPem, key: tls.keyPem }, fetch })
+    ? Bun.serve({ port: config.httpsPort, hostname: config.host, maxRequestBodySize: limits.uploadBodyBytes, tls: { cert: tls.certPem, key: tls.keyPem }, fetch })
     : undefined;
   const venue = box.venue();
   const readers = startBoxReaders(config.nfcReaders, box.deps.taps, logger);

@@ -14,6 +14,13 @@ import type { HttpDeps } from "./deps.ts";
 
 export type Fields = ReadonlyMap<string, string>;
 
+/** One file of a multipart body: its bytes as received; the name and type are the client's word only. */
+export interface UploadedFile {
+  readonly bytes: Uint8Array;
+  readonly filename: string;
+  readonly clientType: string;
+}
+
 export interface Ctx {
   readonly deps: HttpDeps;
   readonly request: Request;
@@ -37,6 +44,8 @@ export interface Ctx {
   readonly jsonBody: unknown;
   /** The body exactly as received (bounded), for idempotency digests. */
   readonly rawBody: string;
+  /** Files of a multipart body, by field name (only on a route that declares `upload`). */
+  readonly files: ReadonlyMap<string, UploadedFile>;
   /** Set-Cookie headers to add to the response. */
   readonly setCookies: string[];
 }

@@ -9,7 +9,7 @@ import { findVenue } from "../federation/index.ts";
 import { equalBytes, isAppError, limits } from "../kernel/index.ts";
 import { parseLang } from "../../ui/i18n/index.ts";
 import { ErrorPage } from "../../ui/pages/error.tsx";
-import { COOKIE, langTranslator, setCookie, view, type Ctx } from "./context.ts";
+import { COOKIE, langTranslator, setCookie, view, type Ctx, type UploadedFile } from "./context.ts";
 import { parseCookies } from "./cookies.ts";
 import type { HttpDeps } from "./deps.ts";
 import { statusForCode } from "./errors.ts";
@@ -36,6 +36,11 @@ export interface Route {
   readonly path: string;
   readonly access: Access;
   readonly handle: (ctx: Ctx) => Response | Promise<Response>;
+  /**
+   * The route takes a multipart/form-data body of at most `maxBytes` (a file upload); every
+   * other route accepts only form or JSON bodies of at most `limits.requestBodyBytes`.
+   */
+  readonly upload?: { readonly maxBytes: number };
 }
 
 export const ALL_ROLES: readonly Role[] = ["admin", "manager", "cashier", "door"];
@@ -58,20 +63,73 @@ function bearerToken(request: Request): string | undefined {
   return match?.[1];
 }
 
-type Body = { fields: Map<string, string>; jsonBody: unknown; rawBody: string };
+type Body = { fields: Map<string, string>; files: Map<string, UploadedFile>; jsonBody: unknown; rawBody: string };
 
-async function readFields(request: Request): Promise<Body | { error: string; message: string }> {
+function tooLarge(maxBytes: number): { error: string; message: string } {
+  return { error: "body_too_large", message: `bodies are limited to ${maxBytes} bytes` };
+}
+
+/** The body's bytes, read chunk by chunk and abandoned as soon as they pass `maxBytes` (undefined then). */
+async function readBounded(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+async function readMultipart(request: Request, bytes: Uint8Array<ArrayBuffer>): Promise<Body | { error: string; message: string }> {
   const fields = new Map<string, string>();
-  if (request.method === "GET" || request.method === "HEAD") return { fields, jsonBody: undefined, rawBody: "" };
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limits.requestBodyBytes) return { error: "body_too_large", message: `bodies are limited to ${limits.requestBodyBytes} bytes` };
-  const text = await request.text();
-  if (text.length > limits.requestBodyBytes) return { error: "body_too_large", message: `bodies are limited to ${limits.requestBodyBytes} bytes` };
+  const files = new Map<string, UploadedFile>();
+  let form: FormData;
+  try {
+    form = await new Response(bytes, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
+  } catch {
+    return { error: "malformed_form", message: "the multipart body cannot be read" };
+  }
+  for (const [key, value] of form) {
+    if (typeof value === "string") {
+      if (!fields.has(key)) fields.set(key, value);
+    } else if (!files.has(key)) {
+      files.set(key, { bytes: new Uint8Array(await value.arrayBuffer()), filename: value.name, clientType: value.type });
+    }
+  }
+  return { fields, files, jsonBody: undefined, rawBody: "" };
+}
+
+async function readFields(request: Request, route: Route): Promise<Body | { error: string; message: string }> {
+  const fields = new Map<string, string>();
+  const files = new Map<string, UploadedFile>();
+  if (request.method === "GET" || request.method === "HEAD") return { fields, files, jsonBody: undefined, rawBody: "" };
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (!text) return { fields, jsonBody: undefined, rawBody: "" };
+  const multipart = type === "multipart/form-data" && route.upload !== undefined;
+  const maxBytes = multipart ? route.upload!.maxBytes : limits.requestBodyBytes;
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) return tooLarge(maxBytes);
+  const bytes = await readBounded(request, maxBytes);
+  if (bytes === undefined) return tooLarge(maxBytes);
+  if (multipart) return readMultipart(request, bytes);
+  const text = new TextDecoder().decode(bytes);
+  if (!text) return { fields, files, jsonBody: undefined, rawBody: "" };
   if (type === "application/x-www-form-urlencoded") {
     for (const [key, value] of new URLSearchParams(text)) if (!fields.has(key)) fields.set(key, value);
-    return { fields, jsonBody: undefined, rawBody: text };
+    return { fields, files, jsonBody: undefined, rawBody: text };
   }
   if (type === "application/json") {
     let parsed: unknown;
@@ -85,7 +143,7 @@ async function readFields(request: Request): Promise<Body | { error: string; mes
       if (typeof value === "string") fields.set(key, value);
       else if (typeof value === "number" || typeof value === "boolean") fields.set(key, String(value));
     }
-    return { fields, jsonBody: parsed, rawBody: text };
+    return { fields, files, jsonBody: parsed, rawBody: text };
   }
   return { error: "unsupported_media_type", message: "send application/x-www-form-urlencoded or application/json" };
 }
@@ -146,6 +204,7 @@ async function gate(deps: HttpDeps, route: Route, request: Request, params: Reco
     fields: new Map(),
     jsonBody: undefined,
     rawBody: "",
+    files: new Map(),
     setCookies,
   };
   if (ctx.csrf !== csrfCookie) setCookie(ctx, COOKIE.csrf, ctx.csrf);
@@ -153,9 +212,9 @@ async function gate(deps: HttpDeps, route: Route, request: Request, params: Reco
   const refused = checkAccess(ctx, route.access);
   if (refused) return refused;
 
-  const body = await readFields(request);
+  const body = await readFields(request, route);
   if ("error" in body) return refuse(ctx, body.error, body.message);
-  const ready: Ctx = { ...ctx, fields: body.fields, jsonBody: body.jsonBody, rawBody: body.rawBody };
+  const ready: Ctx = { ...ctx, fields: body.fields, files: body.files, jsonBody: body.jsonBody, rawBody: body.rawBody };
 
   if (route.method === "POST" && route.access.kind !== "device" && !isApi(url.pathname) && !csrfValid(ready, csrfCookie)) {
     return refuse(ready, "csrf_invalid", ready.t("error.csrf_invalid"));

@@ -22,6 +22,7 @@ import { tapRoutes } from "./taps.ts";
 import { terminalRoutes } from "./terminal.ts";
 import { checkinRoutes } from "./checkins.ts";
 import { ticketingRoutes } from "./ticketing.ts";
+import { eventImageRoutes } from "./event-images.ts";
 import { ticketingMailRoutes } from "./ticketing-mail.ts";
 import { ticketingOrderRoutes } from "./ticketing-orders.ts";
 import { onlineSalesRoutes } from "./online-sales.ts";
@@ -38,7 +39,7 @@ import { tillTicketRoutes } from "./till-tickets.ts";
 import { walletAdminRoutes } from "./wallet-admin.ts";
 import { walletRoutes } from "./wallet-api.ts";
 
-const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillTicketRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...ticketingOrderRoutes, ...onlineSalesRoutes, ...membershipSalesRoutes, ...paymentWebhookRoutes, ...ticketingSettingsRoutes, ...ticketingMailRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes, ...doorOfflineRoutes];
+const APP_ROUTES: readonly Route[] = [...healthRoutes, ...pageRoutes, ...adminRoutes, ...terminalRoutes, ...apiRoutes, ...walletRoutes, ...walletAdminRoutes, ...printerRoutes, ...tapRoutes, ...posRoutes, ...posAdminRoutes, ...tillRoutes, ...tillSalesRoutes, ...tillTicketRoutes, ...tillMoneyRoutes, ...ticketingRoutes, ...eventImageRoutes, ...ticketingOrderRoutes, ...onlineSalesRoutes, ...membershipSalesRoutes, ...paymentWebhookRoutes, ...ticketingSettingsRoutes, ...ticketingMailRoutes, ...checkinRoutes, ...doorRoutes, ...doorListRoutes, ...doorOfflineRoutes];
 
 export const ROUTES: readonly Route[] = [
   ...APP_ROUTES,
@@ -107,7 +108,7 @@ export function createHttpApp(deps: HttpDeps) {
     return response;
   }
 
-  const app = new Elysia({ serve: { maxRequestBodySize: limits.requestBodyBytes } });
+  const app = new Elysia({ serve: { maxRequestBodySize: limits.uploadBodyBytes } });
   for (const route of ROUTES) {
     app.route(route.method, route.path, (context) => handle(route, context.request, context.params as Record<string, string>, context.server), {
       parse: "none",

@@ -23,6 +23,7 @@ import {
   listEvents,
   listUpcomingPublicEvents,
   updateEvent,
+  uploadedImageSizes,
   waitingCount,
   type EventInput,
   type TicketedEvent,
@@ -70,8 +71,14 @@ export function localTextOf(ms: number, timezone: string): string {
 
 // The public agenda.
 
+/** The events with the width and height of their uploaded images (event-images.ts), for `<img width height>`. */
+function withImageSizes(ctx: Ctx, events: readonly TicketedEvent[]): Array<TicketedEvent & { imageSize?: { width: number; height: number } | undefined }> {
+  const sizes = uploadedImageSizes(ctx.deps.writer.sqlite, events.map((event) => event.imageUrl));
+  return events.map((event) => ({ ...event, imageSize: event.imageUrl ? sizes.get(event.imageUrl) : undefined }));
+}
+
 function agendaPage(ctx: Ctx): Response {
-  const events = listUpcomingPublicEvents(ctx.deps.writer.sqlite, ctx.deps.clock.nowMs());
+  const events = withImageSizes(ctx, listUpcomingPublicEvents(ctx.deps.writer.sqlite, ctx.deps.clock.nowMs()));
   return html(String(AgendaPage({ view: view(ctx), events, membershipLink: membershipsOnSale(ctx) })));
 }
 
@@ -80,7 +87,7 @@ function agendaEventPage(ctx: Ctx): Response {
   // A private event is as unknown to the public as a missing one.
   if (!event || !isListed(event)) return refuse(ctx, "event_unknown", ctx.t("error.event_unknown"));
   const orderForm = orderSection(ctx, event) + waitingListSection(ctx, event);
-  return html(String(AgendaEventPage({ view: view(ctx), event, shareUrl: `${ctx.url.origin}/agenda/${encodeURIComponent(event.id)}`, children: orderForm })));
+  return html(String(AgendaEventPage({ view: view(ctx), event: withImageSizes(ctx, [event])[0]!, shareUrl: `${ctx.url.origin}/agenda/${encodeURIComponent(event.id)}`, children: orderForm })));
 }
 
 function agendaFeed(ctx: Ctx): Response {
@@ -195,6 +202,7 @@ export function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = 
     sell: options.sell ?? emptySellForm(ctx.deps.newId()),
     door: { lists: listCheckinLists(ctx.deps.writer.sqlite, event.id).length, conflicts: conflictCount(ctx.deps.writer.sqlite, event.id) },
     waiting: waitingCount(ctx.deps.writer.sqlite, event.id),
+    image: { url: event.imageUrl, size: withImageSizes(ctx, [event])[0]!.imageSize },
     notice: options.notice,
     error: options.error,
   });

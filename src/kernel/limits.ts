@@ -5,6 +5,11 @@
 export const limits = {
   /** Largest request body accepted by the HTTP server, in bytes. */
   requestBodyBytes: 1_048_576,
+  /**
+   * Largest multipart body, in bytes, accepted by a route that takes an upload (an event's image:
+   * 5 MB of file plus the form's other fields); the server refuses anything larger outright.
+   */
+  uploadBodyBytes: 5 * 1024 * 1024 + 65_536,
   /** Commands the single writer takes into one transaction. */
   writerBatchCommands: 256,
   /** Commands waiting for the writer before new ones are refused. */

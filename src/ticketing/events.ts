@@ -143,6 +143,8 @@ export function updateEvent(tx: Tx, signer: Signer, id: string, input: EventInpu
        WHERE id = ?`,
     )
     .run(clean.title, clean.description, clean.imageUrl, clean.startsAtMs, clean.endsAtMs, clean.doorsAtMs, clean.capacity, JSON.stringify(clean.tags), clean.visibility, nowMs, id);
+  // An uploaded image the address no longer points to (typed over or cleared) is dropped (event-images.ts).
+  tx.sqlite.query("DELETE FROM event_images WHERE event_id = ? AND '/media/' || id IS NOT ?").run(id, clean.imageUrl);
   // The key stays (tickets already sold stay valid); only its certified window follows the event.
   if (clean.endsAtMs !== before.endsAtMs) certifyEventKey(tx, signer, id, clean.endsAtMs);
   return findEvent(tx.sqlite, id)!;

@@ -59,7 +59,10 @@ export function agendaCalendar(input: CalendarInput): string {
     );
     if (event.description) lines.push(`DESCRIPTION:${escapeIcalText(event.description)}`);
     if (event.tags.length > 0) lines.push(`CATEGORIES:${event.tags.map(escapeIcalText).join(",")}`);
-    lines.push(`URL:${input.agendaUrl}/${event.id}`, "END:VEVENT");
+    lines.push(`URL:${input.agendaUrl}/${event.id}`);
+    // RFC 7986 IMAGE: the event's image as an absolute address (a path on the box is resolved against the agenda's).
+    if (event.imageUrl) lines.push(`IMAGE;VALUE=URI;DISPLAY=BADGE:${new URL(event.imageUrl, input.agendaUrl).href}`);
+    lines.push("END:VEVENT");
   }
   lines.push("END:VCALENDAR");
   return lines.map(foldIcalLine).join("\r\n") + "\r\n";

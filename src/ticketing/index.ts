@@ -4,6 +4,20 @@
  * (docs/ticketing.md).
  */
 export { checkEventInput, createEvent, EVENT_LIMITS, findEvent, isListed, listEvents, listUpcomingEvents, listUpcomingPublicEvents, updateEvent, type EventDeps, type EventInput, type EventVisibility, type TicketedEvent } from "./events.ts";
+export {
+  EVENT_IMAGE_LIMITS,
+  eventImageBytes,
+  findEventImage,
+  mediaUrl,
+  MEDIA_PREFIX,
+  probeImage,
+  removeEventImage,
+  saveEventImage,
+  uploadedImageSizes,
+  type EventImage,
+  type EventImageType,
+  type ImageProbe,
+} from "./event-images.ts";
 export { agendaCalendar, escapeIcalText, foldIcalLine, icalUtc, type CalendarInput } from "./ical.ts";
 export { certificateBody, certifyEventKey, eventCertificate, eventSigner, signCertificate, TICKET_KEY_GRACE_MS, verifyCertificate, type EventCertificate, type SignatureCheck } from "./keys.ts";
 export { EVENT_VISIBILITIES } from "./schema.ts";

@@ -11,6 +11,7 @@ import { membersEn } from "./members-en.ts";
 import { mailEn } from "./mail-en.ts";
 import { tillTicketsEn } from "./till-tickets-en.ts";
 import { membershipSalesEn } from "./membership-sales-en.ts";
+import { eventImagesEn } from "./event-images-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -692,4 +693,6 @@ export const en: Record<MessageKey, string> = {
   ...tillTicketsEn,
   // Memberships sold online, at the box office and at the till live in membership-sales-*.ts.
   ...membershipSalesEn,
+  // An event's uploaded image lives in event-images-*.ts.
+  ...eventImagesEn,
 };

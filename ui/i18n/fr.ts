@@ -14,6 +14,7 @@ import { membersFr } from "./members-fr.ts";
 import { mailFr } from "./mail-fr.ts";
 import { tillTicketsFr } from "./till-tickets-fr.ts";
 import { membershipSalesFr } from "./membership-sales-fr.ts";
+import { eventImagesFr } from "./event-images-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -696,6 +697,8 @@ export const fr = {
   ...tillTicketsFr,
   // Memberships sold online, at the box office and at the till live in membership-sales-*.ts.
   ...membershipSalesFr,
+  // An event's uploaded image lives in event-images-*.ts.
+  ...eventImagesFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -16,6 +16,8 @@ export interface AgendaEvent {
   readonly doorsAtMs: number;
   readonly capacity: number | null;
   readonly tags: readonly string[];
+  /** Width and height of an image uploaded to the box (for `<img width height>`: no layout shift). */
+  readonly imageSize?: { readonly width: number; readonly height: number } | undefined;
 }
 
 /** "samedi 14 mars 2026 à 20:30" in the venue's timezone. */
@@ -33,7 +35,16 @@ function EventCard({ view, event, linked }: { view: View; event: AgendaEvent; li
           {eventTime(view, event.startsAtMs)}
         </time>
       </p>
-      {event.imageUrl ? <img src={event.imageUrl} alt="" loading="lazy" style="max-width:100%;height:auto" /> : null}
+      {event.imageUrl ? (
+        <img
+          src={event.imageUrl}
+          alt={event.title}
+          loading="lazy"
+          width={event.imageSize ? String(event.imageSize.width) : undefined}
+          height={event.imageSize ? String(event.imageSize.height) : undefined}
+          style="max-width:100%;height:auto"
+        />
+      ) : null}
       {event.tags.length > 0 ? (
         <p class="muted">
           {event.tags.map((tag) => (

@@ -10,6 +10,7 @@ import { BoxOffice, EMPTY_PRODUCT_FORM, type ProductForm, type ProductRow } from
 import type { SellFormValues } from "./ticketing-orders.tsx";
 import { Notices } from "./wallet-common.tsx";
 import { EventDoorLinks } from "./door-admin.tsx";
+import { EventImageSection, type EventImageView } from "./event-image.tsx";
 
 export interface AdminEventRow extends AgendaEvent {
   readonly visibility: string;
@@ -142,6 +143,7 @@ export function EventEditPage({
   sell,
   door,
   waiting,
+  image,
 }: PageProps & {
   eventId: string;
   title: string;
@@ -152,6 +154,8 @@ export function EventEditPage({
   door?: { lists: number; conflicts: number } | undefined;
   /** People on the event's waiting list (a link to it). */
   waiting?: number | undefined;
+  /** The event's image and its upload form (event-image.tsx). */
+  image?: EventImageView | undefined;
 }) {
   const { t } = view;
   return (
@@ -166,6 +170,7 @@ export function EventEditPage({
       <p class="muted">
         <small>{t("events_admin.key", { key: publicKeyHex })}</small>
       </p>
+      {image ? <EventImageSection view={view} eventId={eventId} title={title} image={image} /> : null}
       <BoxOffice view={view} eventId={eventId} products={products} form={productForm} sell={sell} />
       {door ? <EventDoorLinks view={view} eventId={eventId} lists={door.lists} conflicts={door.conflicts} /> : null}
       {waiting !== undefined && (
