@@ -25,7 +25,7 @@ const line = {
   type: "object",
   required: ["item_id", "quantity"],
   properties: {
-    item_id: { type: "string", description: "a catalogue item, or tp_<ticket product id> for a ticket (its prices are the ticket prices; the sale issues the tickets)" },
+    item_id: { type: "string", description: "a catalogue item, tp_<ticket product id> for a ticket (its prices are the ticket prices; the sale issues the tickets), or mp_<membership product id> for a membership (one unit; needs the member's card, member_required; the sale's order grants it)" },
     price_id: { type: "string", description: "one of the item's prices; may be left out for its free price" },
     amount: { type: "integer", description: "the customer's amount for a free price (at least its minimum); ignored for a fixed price" },
     quantity: { type: "integer", minimum: 1, maximum: 10_000 },
@@ -53,6 +53,7 @@ export const posPaths = {
           vat_status: { enum: ["liable", "franchise"] },
           vat_mention: { type: ["string", "null"] },
           tickets: { type: "array", description: "ticket types on sale now: item_id (tp_<ticket product id>), event_id, event_title, starts_at_ms, product_name, prices [{id, label, kind: full|reduced|member|free, amount}], left (null: no limit), sold_out" },
+          memberships: { type: "array", description: "active membership products: item_id (mp_<membership product id>), name, duration (rolling_year|calendar_year|month|custom), custom_days, price {id, kind: fixed|free, amount (the minimum of a free price)}" },
         }),
         "404": errorResponse("point_of_sale_unknown"),
       },

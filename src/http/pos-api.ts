@@ -32,6 +32,7 @@ import {
   reprintReceipt,
   requireActivePointOfSale,
   saleLabel,
+  tillMembershipOffers,
   tillTicketOffers,
   voidSale,
   type CashFigures,
@@ -173,6 +174,14 @@ function catalogue(ctx: Ctx): Response {
       prices: offer.prices.map((price) => ({ id: price.id, label: price.label, kind: price.kind, amount: price.amountMinor })),
       left: offer.left,
       sold_out: offer.soldOut,
+    })),
+    // Active membership products, sold as items mp_<membership product id> to a member whose card is tapped (src/pos/membership-items.ts).
+    memberships: tillMembershipOffers(sqlite).map((offer) => ({
+      item_id: offer.itemId,
+      name: offer.name,
+      duration: offer.duration,
+      custom_days: offer.customDays,
+      price: { id: offer.productId, kind: offer.freePrice ? "free" : "fixed", amount: offer.amountMinor },
     })),
   });
 }

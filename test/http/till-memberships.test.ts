@@ -11,6 +11,7 @@ import { findOrder } from "../../src/ticketing/index.ts";
 import { cardByUid, insertWallet, moveAllBalances } from "../../src/wallet/index.ts";
 import { Client, testBox, type TestBox } from "../helpers/box.ts";
 import { rowCounts } from "../helpers/orders.ts";
+import { inProcess } from "../helpers/ledger.ts";
 import { loadCard, seedCatalogue, setUpVenue } from "../helpers/pos.ts";
 
 let box: TestBox;
@@ -104,6 +105,26 @@ describe("memberships at the till", () => {
     expect(paid.status).toBe(201);
     const order = box.sqlite.query<{ id: string }, []>("SELECT id FROM orders ORDER BY created_at_ms DESC, rowid DESC LIMIT 1").get()!;
     expect(findOrder(box.sqlite, order.id)).toMatchObject({ channel: "till", state: "paid", paymentMethod: "cash", memberId, totalMinor: 1500, lines: [{ kind: "membership", productId: yearId }] });
+    expect(membershipOf(box.sqlite, memberId, box.deps.clock.nowMs()).valid).toBe(true);
+  });
+
+  test("the device API: the catalogue lists the memberships; a sale of mp_ with the member's card grants it", async () => {
+    const send = inProcess(box);
+    const cam = await box.auth.createOperator("test", { name: "Cam API", role: "cashier", pin: "2580" });
+    const session = JSON.parse((await send("POST", "/api/v1/sessions", { token: tillToken, json: { operator_id: cam.id, pin: "2580" } })).text).session_token as string;
+    const catalogue = JSON.parse((await send("GET", "/api/v1/catalogue?point_of_sale=main", { token: tillToken })).text);
+    expect(catalogue.memberships).toContainEqual({ item_id: `mp_${supportId}`, name: "Soutien", duration: "calendar_year", custom_days: null, price: { id: supportId, kind: "free", amount: 500 } });
+    const { memberId } = memberCard(82);
+    const uid = box.sqlite.query<{ uid: string }, [string]>("SELECT c.uid FROM cards c JOIN members m ON m.wallet_id = c.wallet_id WHERE m.id = ?").get(memberId)!.uid;
+    const line = { item_id: `mp_${supportId}`, amount: 700, quantity: 1 };
+    const refused = await send("POST", "/api/v1/sales", { token: tillToken, session, key: "mp-sale-1", json: { point_of_sale: "main", lines: [line], payments: [{ method: "cash", amount: 700 }] } });
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(refused.text).code).toBe("member_required");
+    const sold = await send("POST", "/api/v1/sales", { token: tillToken, session, key: "mp-sale-2", json: { point_of_sale: "main", lines: [line], payments: [{ method: "cash", amount: 700 }], member_card_uid: uid } });
+    expect(sold.status).toBe(201);
+    const body = JSON.parse(sold.text);
+    expect(findOrder(box.sqlite, body.order_id)).toMatchObject({ state: "paid", memberId, totalMinor: 700, lines: [{ kind: "membership", productId: supportId }] });
+    expect(body.membership_until).toBe(membershipOf(box.sqlite, memberId, box.deps.clock.nowMs()).until);
     expect(membershipOf(box.sqlite, memberId, box.deps.clock.nowMs()).valid).toBe(true);
   });
 });
