@@ -65,16 +65,19 @@ export function MembershipSaleForm({ view, action, products, fields, payments, o
       <CsrfField view={view} />
       <input type="hidden" name="order_key" value={orderKey} />
       {member ? <input type="hidden" name="member_id" value={member.id} /> : null}
-      <fieldset>
+      <fieldset class="choices">
         <legend>{t("membership_sale.product")}</legend>
         {products.map((product) => (
           <div class="membership-offer">
             <label>
-              <input type="radio" name="product_id" value={product.id} checked={chosenProduct === product.id} required /> <strong safe>{product.name}</strong>
-              {" · "}
-              {durationText(view, product)}
-              {" · "}
-              {product.freePrice ? t("membership_sale.free_price_from", { amount: formatEuros(view, product.amountMinor) }) : formatEuros(view, product.amountMinor)}
+              <input type="radio" name="product_id" value={product.id} checked={chosenProduct === product.id} required />
+              <span>
+                <strong safe>{product.name}</strong>
+                {" · "}
+                {durationText(view, product)}
+                {" · "}
+                {product.freePrice ? t("membership_sale.free_price_from", { amount: formatEuros(view, product.amountMinor) }) : formatEuros(view, product.amountMinor)}
+              </span>
             </label>
             {product.description ? (
               <p class="muted" safe>
@@ -114,11 +117,12 @@ export function MembershipSaleForm({ view, action, products, fields, payments, o
       )}
       {fields.some((field) => field.active) ? <small>{t(member ? "membership_sale.fields_help_member" : "membership_sale.fields_help")}</small> : null}
       <FieldInputs view={view} fields={member ? fields.map((field) => ({ ...field, required: false })) : fields} values={Object.fromEntries(fields.map((field) => [field.id, typed.get(`field_${field.id}`) ?? ""]))} />
-      <fieldset>
+      <fieldset class="choices">
         <legend>{t("membership_sale.payment")}</legend>
         {payments.map((choice) => (
           <label>
-            <input type="radio" name="payment" value={choice} checked={chosenPayment === choice} /> {t(paymentKey(choice))}
+            <input type="radio" name="payment" value={choice} checked={chosenPayment === choice} />
+            <span>{t(paymentKey(choice))}</span>
           </label>
         ))}
       </fieldset>
