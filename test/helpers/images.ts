@@ -41,6 +41,20 @@ export function pngBytes(width: number, height: number, claimed?: { width: numbe
   return new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...pngChunk("IHDR", ihdr), ...pngChunk("IDAT", deflateSync(raw)), ...pngChunk("IEND", new Uint8Array())]);
 }
 
+/** A valid PNG of `totalBytes` bytes: `pngBytes(width, height)` with a private ancillary chunk ("tiBx", ignored by viewers) before IEND. */
+export function paddedPngBytes(width: number, height: number, totalBytes: number): Uint8Array<ArrayBuffer> {
+  const plain = pngBytes(width, height);
+  const iendBytes = 12;
+  const padding = totalBytes - plain.length - 12;
+  if (padding < 0) throw new Error("the padded PNG must be larger than the plain one");
+  const chunk = pngChunk("tiBx", new Uint8Array(padding));
+  const bytes = new Uint8Array(totalBytes);
+  bytes.set(plain.subarray(0, plain.length - iendBytes));
+  bytes.set(chunk, plain.length - iendBytes);
+  bytes.set(plain.subarray(plain.length - iendBytes), plain.length - iendBytes + chunk.length);
+  return bytes;
+}
+
 /** SOI, an APP0 JFIF segment, a quantisation table, then SOF0 with the size, SOS and EOI. */
 export function jpegBytes(width: number, height: number): Uint8Array<ArrayBuffer> {
   const app0 = [0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00];
