@@ -44,7 +44,8 @@ const COLUMNS = `id, member_id AS memberId, label, valid_from_ms AS validFromMs,
 
 function latestMembership(sqlite: Sqlite, memberId: string): Membership | undefined {
   return (
-    sqlite.query<Membership, [string]>(`SELECT ${COLUMNS} FROM memberships WHERE member_id = ? ORDER BY valid_until_ms DESC, created_at_ms DESC LIMIT 1`).get(memberId) ??
+    // An empty window (a renewal ended by a refund before it started: order-memberships.ts) covers nothing and does not count.
+    sqlite.query<Membership, [string]>(`SELECT ${COLUMNS} FROM memberships WHERE member_id = ? AND valid_until_ms > valid_from_ms ORDER BY valid_until_ms DESC, created_at_ms DESC LIMIT 1`).get(memberId) ??
     undefined
   );
 }
