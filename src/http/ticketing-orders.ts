@@ -32,6 +32,7 @@ import { fr } from "../../ui/i18n/fr.ts";
 import type { MessageKey } from "../../ui/i18n/index.ts";
 import { centsInput, OrderPage, OrdersPage, ProductPage, type ProductSettingsForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
 import { orderMailState } from "./ticketing-mail.ts";
+import { orderMembershipsView } from "./membership-sales.ts";
 import { field, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
@@ -290,7 +291,7 @@ function orderPage(ctx: Ctx, order: Order, options: { notice?: string | undefine
     if (!titles.has(ticket.eventId)) titles.set(ticket.eventId, findEvent(sqlite, ticket.eventId)?.title ?? "");
     return { id: ticket.id, holderName: ticket.holderName, productName: ticket.productName, priceLabel: ticket.priceLabel, state: ticket.state, eventTitle: titles.get(ticket.eventId)! };
   });
-  const page = OrderPage({ view: view(ctx), order: { ...order, tickets }, notice: options.notice, error: options.error, mail: orderMailState(ctx, order.id) });
+  const page = OrderPage({ view: view(ctx), order: { ...order, tickets }, notice: options.notice, error: options.error, mail: orderMailState(ctx, order.id), memberships: orderMembershipsView(ctx, order) });
   return html(String(page), options.status ?? 200);
 }
 

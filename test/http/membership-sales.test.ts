@@ -243,7 +243,9 @@ describe("the box office's membership form", () => {
     const order = box.writer.sqlite.query<{ state: string; channel: string; payment_method: string; member_id: string; operator_name: string }, [string]>("SELECT * FROM orders WHERE id = ?").get(orderId)!;
     expect(order).toMatchObject({ state: "paid", channel: "box_office", payment_method: "cash", operator_name: "Max Manager" });
     expect(membershipOf(box.writer.sqlite, order.member_id, clock.nowMs()).valid).toBe(true);
-    expect((await manager.get(`/admin/ticketing/orders/${orderId}`)).status).toBe(200);
+    const adminPage = await manager.get(`/admin/ticketing/orders/${orderId}`);
+    expect(adminPage.status).toBe(200);
+    expect(await adminPage.text()).toContain("Adhésion : Adhésion &lt;annuelle&gt;, valable du 10/03/2030 au 10/03/2031.");
 
     // From a member's page: no buyer fields, the member's stored answers kept.
     const memberId = memberIdByEmail("paul@example.org")!;

@@ -8,6 +8,7 @@ import { CsrfField, Layout } from "../layout.tsx";
 import type { MessageKey } from "../i18n/index.ts";
 import type { View } from "../view.ts";
 import { eventTime } from "./agenda.tsx";
+import { OrderMemberships, type OrderPageMembership } from "./membership-sales.tsx";
 import { formatEuros, Notices } from "./wallet-common.tsx";
 
 export const PRICE_KINDS = ["full", "reduced", "member", "free"] as const;
@@ -400,11 +401,14 @@ export function OrderPage({
   notice,
   error,
   mail,
+  memberships = [],
 }: {
   view: View;
   order: OrderView;
   notice?: string | undefined;
   error?: string | undefined;
+  /** The order's membership line: pending until paid, then its window (membership-sales.tsx). */
+  memberships?: readonly OrderPageMembership[];
   /** The tickets mail: whether e-mail is configured, and the state of the order's last tickets mail (http/ticketing-mail.ts). */
   mail?: { readonly configured: boolean; readonly state: "queued" | "sent" | "failed" | undefined; readonly resent?: boolean } | undefined;
 }) {
@@ -456,6 +460,7 @@ export function OrderPage({
           ))}
         </tbody>
       </table>
+      <OrderMemberships view={view} memberships={memberships} />
       {order.tickets.length > 0 && (
         <>
           <h2>{t("order.tickets")}</h2>
