@@ -50,6 +50,9 @@ const NAV: Record<ViewRole, ReadonlyArray<readonly [string, MessageKey]>> = {
   ],
 };
 
+/** The public pages (agenda, memberships, a buyer's order) end with links to the agenda and to /adhesion. */
+const PUBLIC_PAGE = /^\/(agenda|adhesion|orders\/)/;
+
 export function CsrfField({ view }: { view: View }) {
   return <input type="hidden" name="_csrf" value={view.csrf} />;
 }
@@ -135,6 +138,18 @@ export function Layout({ view, title, titleIsHtml = false, head, children }: { v
             <h1>{titleHtml}</h1>
             {children}
           </main>
+          {!view.operator && PUBLIC_PAGE.test(view.path) ? (
+            <footer class="public-links">
+              <nav aria-label={t("public.links")}>
+                <a class="standalone" href="/agenda">
+                  {t("public.agenda")}
+                </a>{" "}
+                <a class="standalone" href="/adhesion">
+                  {t("public.membership")}
+                </a>
+              </nav>
+            </footer>
+          ) : null}
         </body>
       </html>
     </>

@@ -56,7 +56,9 @@ describe.skipIf(browserTestsSkipped())("buying a membership on a phone, in Chrom
     const page = await context.newPage();
     const source = axeSource();
     await page.goto("/agenda");
-    await Promise.all([page.waitForURL(/\/adhesion$/), page.click('a[href="/adhesion"]')]);
+    // The agenda links to /adhesion in its content and in the public pages' footer.
+    expect(await page.locator('footer.public-links a[href="/adhesion"]').count()).toBe(1);
+    await Promise.all([page.waitForURL(/\/adhesion$/), page.click('main a[href="/adhesion"]')]);
     expect(await page.textContent("h1")).toBe("Adhérer");
     expect(describeViolations(await axeViolations(page, source))).toEqual([]);
     await phoneFriendly(page);

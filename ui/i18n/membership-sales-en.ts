@@ -35,4 +35,7 @@ export const membershipSalesEn = {
   "membership_sale.till_title": "Memberships",
   "membership_sale.till_needs_card": "member card required",
   "error.membership_product_required": "Choose a membership.",
+  "public.links": "Links",
+  "public.agenda": "Agenda",
+  "public.membership": "Become a member",
 } as const;

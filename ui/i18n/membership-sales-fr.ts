@@ -39,4 +39,7 @@ export const membershipSalesFr = {
   "membership_sale.till_title": "Adhésions",
   "membership_sale.till_needs_card": "carte d'adhérent requise",
   "error.membership_product_required": "Choisissez une adhésion.",
+  "public.links": "Liens",
+  "public.agenda": "Agenda",
+  "public.membership": "Adhérer",
 } as const;
