@@ -7,7 +7,8 @@
 // office marks it paid, then shown on the buyer's page; a known e-mail buys for the existing member,
 // whose stored answers are kept unless given; paying online holds the order, goes to Stripe, and
 // the signed event pays it and grants the membership; a refund ends it; the box office sells to a
-// new person (cash) and to a member from their page (pay on site); a cashier is refused.
+// new person (cash) and to a member from their page (pay on site), and the order's admin page shows
+// the membership; a cashier is refused; one address sending too many forms gets 429.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import { insertSession } from "../../src/auth/index.ts";
@@ -219,6 +220,20 @@ describe("the public membership page", () => {
     expect((await manager.post(`/admin/ticketing/orders/${orderId}/refund`, { method: "terminal" })).status).toBe(200);
     expect(membershipOf(box.writer.sqlite, held.member_id, clock.nowMs()).valid).toBe(false);
     expect(await (await client.get(success.pathname + success.search)).text()).toContain("Adhésion : Adhésion &lt;annuelle&gt;, terminée.");
+  });
+});
+
+describe("the public page's rate limit", () => {
+  test("one address sending too many forms is slowed down (429) and writes nothing", async () => {
+    const client = new Client(box);
+    await client.get("/adhesion");
+    const before = rowCounts(box);
+    let last = 0;
+    for (let i = 0; i < 31 && last !== 429; i++) {
+      last = (await client.request("POST", "/adhesion", { form: { order_key: "x", product_id: yearId }, headers: { "x-test-peer": "203.0.113.9" } })).status;
+    }
+    expect(last).toBe(429);
+    expect(rowCounts(box)).toEqual(before);
   });
 });
 
