@@ -16,7 +16,7 @@ import { setUp, testBox, type TestBox } from "../helpers/box.ts";
 import { HOUR, makeEvent, makeProduct, orderDeps, rowCounts } from "../helpers/orders.ts";
 
 const NOW = Date.UTC(2031, 0, 10, 12, 0);
-const RUNS = 60;
+const RUNS = 200;
 const MAX_COMMANDS = 14;
 
 interface Shape {
