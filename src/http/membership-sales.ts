@@ -11,9 +11,9 @@
  * the order's admin page. The order and the answers are written by createMembershipOrder.
  */
 import { fail, isAppError, limits } from "../kernel/index.ts";
-import { findRegisterMember, listMemberFields, listMembershipProducts, membershipsOfOrder, type MemberField, type MembershipProduct } from "../membership/index.ts";
-import { cancelOrder, createMembershipOrder, isEmailAddress, orderPagePath, readOnlineSalesSettings, type Order, type OrderPayment } from "../ticketing/index.ts";
-import { MembershipBoxOfficePage, MembershipPublicPage, type OrderPageMembership } from "../../ui/pages/membership-sales.tsx";
+import { findRegisterMember, listMemberFields, listMembershipProducts, type MemberField, type MembershipProduct } from "../membership/index.ts";
+import { cancelOrder, createMembershipOrder, isEmailAddress, orderPagePath, readOnlineSalesSettings, type OrderPayment } from "../ticketing/index.ts";
+import { MembershipBoxOfficePage, MembershipPublicPage } from "../../ui/pages/membership-sales.tsx";
 import { field, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attemptMemberForm, fieldAnswers, venueTimeZone } from "./members-common.ts";
@@ -32,16 +32,6 @@ function nowMs(ctx: Ctx): number {
 }
 
 /** What the order pages show of an order's membership line: pending until paid, then the window granted. */
-export function orderMembershipsView(ctx: Ctx, order: Order): OrderPageMembership[] {
-  if (!order.lines.some((line) => line.kind === "membership")) return [];
-  const granted = membershipsOfOrder(ctx.deps.writer.sqlite, order.id);
-  if (granted.length === 0) {
-    return order.state === "held" || order.state === "pay_on_site" ? order.lines.filter((line) => line.kind === "membership").map((line) => ({ state: "pending", label: line.label })) : [];
-  }
-  const closed = order.state === "refunded" || order.state === "cancelled";
-  return granted.map((membership) => ({ state: "granted", ...membership, ended: closed || membership.validUntilMs <= Math.max(membership.validFromMs, nowMs(ctx)) }));
-}
-
 function offers(products: readonly MembershipProduct[]) {
   return products.map(({ id, name, description, duration, customDays, amountMinor, freePrice }) => ({ id, name, description, duration, customDays, amountMinor, freePrice }));
 }

@@ -37,7 +37,7 @@ import {
   type TicketedEvent,
 } from "../ticketing/index.ts";
 import { AgendaEventPage } from "../../ui/pages/agenda.tsx";
-import { orderMembershipsView } from "./membership-sales.ts";
+import { orderMembershipsView } from "./order-memberships-view.ts";
 import { CheckoutRedirectPage, OrderForm, OrderPage, OrderUnknownPage, type OrderFormPrice } from "../../ui/pages/online-order.tsx";
 import { field, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";

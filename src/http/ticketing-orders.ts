@@ -32,7 +32,7 @@ import { fr } from "../../ui/i18n/fr.ts";
 import type { MessageKey } from "../../ui/i18n/index.ts";
 import { centsInput, OrderPage, OrdersPage, ProductPage, type ProductSettingsForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
 import { orderMailState } from "./ticketing-mail.ts";
-import { orderMembershipsView } from "./membership-sales.ts";
+import { orderMembershipsView } from "./order-memberships-view.ts";
 import { field, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
