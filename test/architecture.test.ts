@@ -109,3 +109,48 @@ describe("dependency direction", () => {
     }
   });
 });
+
+/** The relative modules a file imports for their values (`import type` is erased and cannot loop). */
+function valueImports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const found: string[] = [];
+  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\s(?!type\s)[^;]*?from\s+["']([^"']+)["']/g)) if (match[1]!.startsWith(".")) found.push(resolveImport(file, match[1]!));
+  return found;
+}
+
+/** Every cycle of value imports among these files, each as "a -> b -> a". */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const cycles: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, "open");
+    path.push(file);
+    for (const target of graph.get(file) ?? []) {
+      if (!graph.has(target)) continue;
+      if (state.get(target) === "open") cycles.push([...path.slice(path.indexOf(target)), target].map((p) => relative(ROOT, p)).join(" -> "));
+      else if (!state.has(target)) visit(target);
+    }
+    path.pop();
+    state.set(file, "done");
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+
+describe("no import cycles", () => {
+  // A cycle works only while its functions are called after both modules loaded; the day one is
+  // used at load time, the binary fails to start. Within a room, shared code goes in a third module.
+  test("no module of src/, ui/ or hardware/ imports itself back through others", () => {
+    const sources = [...files(join(ROOT, "src")), ...files(join(ROOT, "ui")), ...files(join(ROOT, "hardware"))];
+    expect(importCycles(new Map(sources.map((file) => [file, valueImports(file)])))).toEqual([]);
+  });
+
+  test("the check finds a cycle, and ignores type-only imports", () => {
+    const a = join(ROOT, "src", "x", "a.ts");
+    const b = join(ROOT, "src", "x", "b.ts");
+    expect(importCycles(new Map([[a, [b]], [b, [a]]]))).toEqual(["src/x/a.ts -> src/x/b.ts -> src/x/a.ts"]);
+    expect(importCycles(new Map([[a, [b]], [b, []]]))).toEqual([]);
+    expect(valueImports(join(ROOT, "src", "http", "order-memberships-view.ts")).some((target) => target.endsWith("context.ts"))).toBe(false);
+  });
+});
