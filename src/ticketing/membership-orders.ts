@@ -5,7 +5,8 @@
  * this e-mail, else a new member (createOrder makes them). The answers are checked like the
  * register checks them (checkFieldValues over the active fields) before anything is written: for
  * a new member every required field must be answered; for an existing member an answer left empty
- * keeps the stored one (only what is given fills or changes a value). The membership itself is
+ * keeps the stored one (only what is given fills or changes a value; online, where the buyer is
+ * anyone who typed the member's e-mail, it only fills an empty one). The membership itself is
  * granted when the order is paid (createOrder or markOrderPaid), never before.
  */
 import type { Tx } from "../db/index.ts";
@@ -29,13 +30,24 @@ export interface MembershipOrderInput {
   readonly nowMs: number;
   readonly actor?: string | undefined;
   readonly timeZone?: string | undefined;
+  /** The point-of-sale sale that takes the payment (the box office, in cash or by terminal). */
+  readonly saleId?: string | null | undefined;
 }
 
-/** The answers to write: for an existing member, the stored ones overlaid by those given. */
-function mergedAnswers(tx: Tx, memberId: string | null, given: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+/**
+ * The answers to write: for an existing member, the stored ones overlaid by those given. Online,
+ * the buyer is anyone who typed the member's e-mail (nobody logged in), so an answer given there
+ * only fills a field the member left empty; changing a stored answer takes the box office.
+ */
+function mergedAnswers(tx: Tx, memberId: string | null, given: Readonly<Record<string, string | undefined>>, channel: MembershipOrderInput["channel"]): Record<string, string | undefined> {
   if (memberId === null) return { ...given };
-  const merged: Record<string, string | undefined> = { ...memberFieldValues(tx.sqlite, memberId) };
-  for (const [fieldId, value] of Object.entries(given)) if (value !== undefined && value.trim() !== "") merged[fieldId] = value;
+  const stored = memberFieldValues(tx.sqlite, memberId);
+  const merged: Record<string, string | undefined> = { ...stored };
+  for (const [fieldId, value] of Object.entries(given)) {
+    if (value === undefined || value.trim() === "") continue;
+    if (channel === "online" && (stored[fieldId] ?? "") !== "") continue;
+    merged[fieldId] = value;
+  }
   return merged;
 }
 
@@ -49,7 +61,7 @@ export function createMembershipOrder(tx: Tx, deps: OrderDeps, input: Membership
   const existing = tx.sqlite.query<{ id: string }, [string]>("SELECT id FROM orders WHERE idempotency_key = ?").get(String(input.idempotencyKey));
   if (existing) return { ...findOrder(tx.sqlite, existing.id)!, replayed: true };
   const knownMember = input.memberId ?? memberIdByEmail(tx.sqlite, input.buyer.email ?? "");
-  const answers = checkFieldValues(listMemberFields(tx.sqlite, { activeOnly: true }), mergedAnswers(tx, knownMember, input.fieldValues));
+  const answers = checkFieldValues(listMemberFields(tx.sqlite, { activeOnly: true }), mergedAnswers(tx, knownMember, input.fieldValues, input.channel));
   const order = createOrder(tx, deps, {
     lines: [{ kind: "membership", productId: input.productId, amountMinor: input.amountMinor }],
     buyer: input.buyer,
@@ -62,6 +74,7 @@ export function createMembershipOrder(tx: Tx, deps: OrderDeps, input: Membership
     nowMs: input.nowMs,
     actor: input.actor,
     timeZone: input.timeZone,
+    saleId: input.saleId,
   });
   if (order.memberId !== null) setMemberFieldValues(tx, order.memberId, answers);
   return order;
