@@ -237,7 +237,9 @@ export function maskSmtpUrl(smtpUrl: string): string {
 
 /**
  * Checks an SMTP address; refusals smtp_url_invalid. A password equal to the mask keeps the stored
- * one (the page never shows it). Empty clears SMTP: nothing is sent any more.
+ * one (the page never shows it), for the same host and user only (smtp_password_required
+ * otherwise: the mask must not send the stored password to a server typed since). Empty clears
+ * SMTP: nothing is sent any more.
  */
 export function checkSmtpUrl(raw: string, stored: string): string {
   const value = raw.trim();
@@ -253,6 +255,10 @@ export function checkSmtpUrl(raw: string, stored: string): string {
   }
   if (url.password === SMTP_PASSWORD_MASK || decodeURIComponent(url.password) === SMTP_PASSWORD_MASK) {
     const previous = stored ? new URL(stored) : undefined;
+    // The stored password goes only to the server it was typed for: another host or user needs it typed again.
+    if (previous && previous.password && (previous.hostname !== url.hostname || previous.username !== url.username)) {
+      fail("smtp_password_required", "type the password again for another SMTP server or user");
+    }
     url.password = previous?.password ?? "";
   }
   return url.toString().replace(/\/$/, "");

@@ -78,6 +78,7 @@ export const mailEn: Record<keyof typeof mailFr, string> = {
   "ticket.no_email": "E-mail not configured: this ticket is shown and printed only.",
   "error.email_invalid_content": "This mail is empty or too long.",
   "error.smtp_url_invalid": "Invalid SMTP address: smtp://user:password@server:587 or smtps://…:465.",
+  "error.smtp_password_required": "Type the password again: the SMTP server or user has changed.",
   "error.mail_from_invalid": "Invalid sender: an address (name@example.org) or Name <name@example.org>.",
   "error.mail_from_required": "Mails need a sender.",
   "error.mail_unknown": "No such mail.",

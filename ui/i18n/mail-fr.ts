@@ -80,6 +80,7 @@ export const mailFr = {
   "ticket.no_email": "E-mail non configuré : ce billet est affiché et imprimé seulement.",
   "error.email_invalid_content": "Cet e-mail est vide ou trop long.",
   "error.smtp_url_invalid": "Adresse SMTP invalide : smtp://utilisateur:mot-de-passe@serveur:587 ou smtps://…:465.",
+  "error.smtp_password_required": "Retapez le mot de passe : le serveur ou l'utilisateur SMTP a changé.",
   "error.mail_from_invalid": "Expéditeur invalide : une adresse (nom@exemple.org) ou Nom <nom@exemple.org>.",
   "error.mail_from_required": "Il faut un expéditeur pour envoyer des e-mails.",
   "error.mail_unknown": "E-mail introuvable.",
