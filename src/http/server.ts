@@ -79,6 +79,11 @@ function internalError(request: Request, requestId: string): Response {
   return html(String(ErrorPage({ view, message: t("error.internal", { id: requestId }), code: "internal_error" })), 500);
 }
 
+/** The path a log line names: a route whose address holds a secret (a member's page, a card's page) as its pattern. */
+function loggedPath(route: Route, request: Request): string {
+  return /:(token|qrId)\b/.test(route.path) ? route.path : new URL(request.url).pathname;
+}
+
 export function createHttpApp(deps: HttpDeps) {
   async function handle(route: Route, request: Request, params: Record<string, string>, server: AddressSource | null): Promise<Response> {
     const requestId = deps.newId();
@@ -91,7 +96,7 @@ export function createHttpApp(deps: HttpDeps) {
       deps.logger.log("error", "request failed", {
         request_id: requestId,
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: loggedPath(route, request),
         error: error instanceof Error ? error.message : String(error),
         stack: error instanceof Error ? error.stack : undefined,
       });
@@ -101,7 +106,7 @@ export function createHttpApp(deps: HttpDeps) {
     deps.logger.log("info", "request", {
       request_id: requestId,
       method: request.method,
-      path: new URL(request.url).pathname,
+      path: loggedPath(route, request),
       status: response.status,
       ms: Math.round((performance.now() - startedMs) * 10) / 10,
     });
