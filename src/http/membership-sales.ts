@@ -13,8 +13,9 @@
 import { fail, isAppError, limits } from "../kernel/index.ts";
 import { findRegisterMember, listMemberFields, listMembershipProducts, type MemberField, type MembershipProduct } from "../membership/index.ts";
 import { cancelOrder, createMembershipOrder, isEmailAddress, orderPagePath, readOnlineSalesSettings, type OrderPayment } from "../ticketing/index.ts";
+import { isBoxOfficeSaleMethod, sellAtBoxOffice } from "../pos/index.ts";
 import { MembershipBoxOfficePage, MembershipPublicPage } from "../../ui/pages/membership-sales.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { field, operationDeps, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attemptMemberForm, fieldAnswers, venueTimeZone } from "./members-common.ts";
 import { errorText } from "./messages.ts";
@@ -22,6 +23,7 @@ import { currentProvider, keepPrivate, newOrderKey, ORDER_KEY_PATTERN, startChec
 import { html, redirect } from "./respond.ts";
 import type { Route } from "./router.ts";
 import { parseEuros } from "./till-state.ts";
+import { pagePosActor } from "./pos-admin-views.ts";
 import { eventActor, STAFF } from "./wallet-views.ts";
 
 const ANYONE = { kind: "anyone" } as const;
@@ -216,7 +218,21 @@ async function sellMembership(ctx: Ctx): Promise<Response> {
       actor: eventActor(ctx),
       timeZone: venueTimeZone(ctx),
     };
-    return deps.writer.submit((tx) => createMembershipOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, input));
+    const orderDeps = { newId: deps.newId, signer: deps.signer, random: deps.random };
+    return deps.writer.submit((tx) => {
+      // Cash and the card terminal are money: a point-of-sale sale settles the order (pos/order-sales.ts).
+      if (payment.state === "paid" && isBoxOfficeSaleMethod(payment.method)) {
+        const actor = { ...pagePosActor(ctx), idempotencyKey: `box-office:${input.idempotencyKey}` };
+        const sold = sellAtBoxOffice(tx, operationDeps(ctx), actor, {
+          pointOfSale: field(ctx, "point_of_sale"),
+          method: payment.method,
+          orderKey: input.idempotencyKey,
+          order: (saleId, atMs) => createMembershipOrder(tx, orderDeps, { ...input, nowMs: atMs, saleId }),
+        });
+        return sold.order;
+      }
+      return createMembershipOrder(tx, orderDeps, input);
+    });
   });
   if (!created.ok) return boxOfficePage(ctx, { typed: ctx.fields, error: created.message, status: statusForCode(created.code) });
   return redirect(`/admin/ticketing/orders/${encodeURIComponent(created.value.id)}?created=1`);

@@ -28,15 +28,16 @@ import {
   type TicketPrice,
   type TicketProduct,
 } from "../ticketing/index.ts";
+import { isBoxOfficeSaleMethod, refundOrderByVoid, saleOfOrder, sellAtBoxOffice } from "../pos/index.ts";
 import { fr } from "../../ui/i18n/fr.ts";
 import type { MessageKey } from "../../ui/i18n/index.ts";
 import { centsInput, OrderPage, OrdersPage, ProductPage, type ProductSettingsForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
 import { orderMailState } from "./ticketing-mail.ts";
 import { orderMembershipsView } from "./order-memberships-view.ts";
-import { field, view, type Ctx } from "./context.ts";
+import { field, operationDeps, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
-import { basisPointsText, checked, eventActor, integerText, optionalIntegerText, STAFF } from "./pos-admin-views.ts";
+import { basisPointsText, checked, eventActor, integerText, optionalIntegerText, pagePosActor, STAFF } from "./pos-admin-views.ts";
 import { html, redirect } from "./respond.ts";
 import type { Route } from "./router.ts";
 import { editPage, instantOfLocalText, localTextOf, requireEvent } from "./ticketing.ts";
@@ -254,23 +255,32 @@ async function sellForm(ctx: Ctx): Promise<Response> {
   const outcome = await attempt(ctx.t, async () => {
     const lines = sellLines(form, prices);
     const payment = sellPayment(form.payment);
-    return deps.writer.submit((tx) =>
-      createOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, {
-        lines,
-        buyer: { name: form.buyerName, email: form.buyerEmail, phone: form.buyerPhone },
-        // The staff sees the buyer: a member found by the e-mail typed gets the member price.
-        memberId: memberIdByEmail(tx.sqlite, form.buyerEmail),
-        channel: "box_office",
-        payment,
-        idempotencyKey: form.idempotencyKey,
-        operatorName: session.operatorName,
-        terminalId: ctx.terminal?.id ?? null,
-        lang: ctx.lang,
-        nowMs: deps.clock.nowMs(),
-        actor: eventActor(ctx),
-        timeZone: timezoneOf(ctx),
-      }),
-    );
+    return deps.writer.submit((tx) => {
+      const orderOf = (paid: OrderPayment, nowMs: number, saleId: string | null) =>
+        createOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, {
+          lines,
+          buyer: { name: form.buyerName, email: form.buyerEmail, phone: form.buyerPhone },
+          // The staff sees the buyer: a member found by the e-mail typed gets the member price.
+          memberId: memberIdByEmail(tx.sqlite, form.buyerEmail),
+          channel: "box_office",
+          payment: paid,
+          idempotencyKey: form.idempotencyKey,
+          operatorName: session.operatorName,
+          terminalId: ctx.terminal?.id ?? null,
+          saleId,
+          lang: ctx.lang,
+          nowMs,
+          actor: eventActor(ctx),
+          timeZone: timezoneOf(ctx),
+        });
+      // Cash and the card terminal are money: a point-of-sale sale settles the order (order-sales.ts).
+      if (payment.state === "paid" && isBoxOfficeSaleMethod(payment.method)) {
+        const actor = { ...pagePosActor(ctx), idempotencyKey: `box-office:${form.idempotencyKey}` };
+        const method = payment.method;
+        return sellAtBoxOffice(tx, operationDeps(ctx), actor, { pointOfSale: field(ctx, "point_of_sale"), method, orderKey: form.idempotencyKey, order: (saleId, atMs) => orderOf(payment, atMs, saleId) }).order;
+      }
+      return orderOf(payment, deps.clock.nowMs(), null);
+    });
   });
   if (!outcome.ok) return editPage(ctx, event, { sell: form, error: refusalText(ctx, outcome), status: statusForCode(outcome.code) });
   return redirect(`${orderPath(outcome.value.id)}?created=1`);
@@ -291,7 +301,7 @@ function orderPage(ctx: Ctx, order: Order, options: { notice?: string | undefine
     if (!titles.has(ticket.eventId)) titles.set(ticket.eventId, findEvent(sqlite, ticket.eventId)?.title ?? "");
     return { id: ticket.id, holderName: ticket.holderName, productName: ticket.productName, priceLabel: ticket.priceLabel, state: ticket.state, eventTitle: titles.get(ticket.eventId)! };
   });
-  const page = OrderPage({ view: view(ctx), order: { ...order, tickets }, notice: options.notice, error: options.error, mail: orderMailState(ctx, order.id), memberships: orderMembershipsView(ctx, order) });
+  const page = OrderPage({ view: view(ctx), order: { ...order, tickets, sale: saleOfOrder(sqlite, order) }, notice: options.notice, error: options.error, mail: orderMailState(ctx, order.id), memberships: orderMembershipsView(ctx, order) });
   return html(String(page), options.status ?? 200);
 }
 
@@ -315,15 +325,35 @@ async function orderAction(ctx: Ctx, command: OrderCommand, noticeKey: MessageKe
   return orderPage(ctx, outcome.value, { notice: ctx.t(noticeKey) });
 }
 
+/** Taking a pay-on-site order's payment: in cash or by terminal, a box-office sale of the order's own amounts (order-sales.ts). */
 const markPaidForm = (ctx: Ctx) =>
   orderAction(
     ctx,
-    (order, nowMs) => (tx) => markOrderPaid(tx, { newId: ctx.deps.newId, signer: ctx.deps.signer }, { orderId: order.id, method: field(ctx, "method"), nowMs, actor: eventActor(ctx), timeZone: timezoneOf(ctx) }),
+    (order, nowMs) => (tx) => {
+      const method = field(ctx, "method");
+      const paid = (at: number, saleId: string | null) =>
+        markOrderPaid(tx, { newId: ctx.deps.newId, signer: ctx.deps.signer }, { orderId: order.id, method, nowMs: at, actor: eventActor(ctx), timeZone: timezoneOf(ctx), saleId });
+      if (!isBoxOfficeSaleMethod(method) || order.totalMinor === 0) return paid(nowMs, null);
+      // Refused early, so that a paid order is never "settled" again (order_not_payable, nothing written).
+      if (order.state !== "held" && order.state !== "pay_on_site") fail("order_not_payable", `this order is ${order.state}`, { state: order.state });
+      return sellAtBoxOffice(tx, operationDeps(ctx), pagePosActor(ctx), { pointOfSale: field(ctx, "point_of_sale"), method, order: (saleId, atMs) => paid(atMs, saleId) }).order;
+    },
     "order.paid_notice",
   );
 const cancelForm = (ctx: Ctx) => orderAction(ctx, (order, nowMs) => (tx) => cancelOrder(tx, { newId: ctx.deps.newId, signer: ctx.deps.signer }, { orderId: order.id, nowMs, actor: eventActor(ctx) }), "order.cancelled_notice");
+/** A box-office order paid through a sale is refunded by voiding the sale (the books say so); the others as before. */
 const refundForm = (ctx: Ctx) =>
-  orderAction(ctx, (order, nowMs) => (tx) => refundOrder(tx, { newId: ctx.deps.newId, signer: ctx.deps.signer }, { orderId: order.id, nowMs, actor: eventActor(ctx), method: field(ctx, "method") || undefined }), "order.refunded_notice");
+  orderAction(
+    ctx,
+    (order, nowMs) => (tx) => {
+      if (order.saleId !== null && order.channel === "box_office") {
+        refundOrderByVoid(tx, operationDeps(ctx), pagePosActor(ctx), { orderId: order.id, reason: field(ctx, "reason") || ctx.t("order.refund_void_reason", { reference: order.reference }) });
+        return findOrder(tx.sqlite, order.id)!;
+      }
+      return refundOrder(tx, { newId: ctx.deps.newId, signer: ctx.deps.signer }, { orderId: order.id, nowMs, actor: eventActor(ctx), method: field(ctx, "method") || undefined });
+    },
+    "order.refunded_notice",
+  );
 
 export const ticketingOrderRoutes: readonly Route[] = [
   { method: "POST", path: "/admin/ticketing/events/:id/products", access: STAFF, handle: addProductForm },

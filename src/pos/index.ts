@@ -163,6 +163,8 @@ export {
   type TicketOffer,
 } from "./ticket-items.ts";
 export { findMembershipItem, isMembershipItemId, MEMBERSHIP_ITEM_PREFIX, membershipItemId, tillMembershipOffers, type MembershipLineRef, type MembershipOffer as TillMembershipOffer } from "./membership-items.ts";
+export { BOX_OFFICE_SALE_METHODS, boxOfficePointOfSale, boxOfficePointsOfSale, isBoxOfficeSaleMethod, refundOrderByVoid, saleOfOrder, sellAtBoxOffice, type BoxOfficeSale, type BoxOfficeSaleInput, type BoxOfficeSaleMethod } from "./order-sales.ts";
+export { DONATION_ITEM_ID, orderCart } from "./order-cart.ts";
 export { parseSaleLabel, receiptOf, reprintReceipt, saleLabel, type Receipt, type ReceiptVatLine } from "./receipts.ts";
 export {
   createSale,
@@ -177,6 +179,8 @@ export {
   voidSale,
   type PosActor,
   type SaleInput,
+  type SaleOptions,
+  type SaleOrder,
   type SaleLineRow,
   type SalePayment,
   type SalePaymentInput,

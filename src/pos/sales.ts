@@ -16,7 +16,7 @@ import type { Sqlite, Tx } from "../db/index.ts";
 import { findVenue } from "../federation/index.ts";
 import { balanceOf, walletAccount } from "../ledger/index.ts";
 import { grantMembership, memberByWallet, membershipOf, renewalWindow } from "../membership/index.ts";
-import { refundSaleOrder } from "../ticketing/index.ts";
+import { orderTickets, refundSaleOrder, type Order } from "../ticketing/index.ts";
 import {
   acceptedAt,
   AMOUNT_MAX_MINOR,
@@ -38,6 +38,7 @@ import { cartLines, priceCart, SALE_LIMITS, type PricedCart, type PricedLine } f
 import { issueSaleTickets } from "./ticket-items.ts";
 import { orderTicketDocument } from "./tickets.ts";
 import { isTrainingTerminal } from "./training.ts";
+import { orderCart, settledOrder } from "./order-cart.ts";
 import type { VatLine } from "./vat.ts";
 
 /** Who sells: the wallet's actor (scope, key, role) and, when known, the operator and the terminal. */
@@ -330,19 +331,40 @@ function collect(tx: Tx, deps: OperationDeps, actor: PosActor, payments: readonl
   });
 }
 
-export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: SaleInput): SaleResult {
+/**
+ * What only the server may add to a sale (the till's API passes a SaleInput and never these).
+ * `order`: the sale settles an order of the ticketing room instead of pricing a cart: the
+ * function makes the order paid in the sale's transaction, linked to the sale's id (a box-office
+ * order created paid, or a pay-on-site order marked paid: order-sales.ts), and answers it; the
+ * sale's lines are then the order's own lines at the order's own amounts (never re-priced from
+ * the catalogue, never from a client), and `input.lines` must be absent.
+ */
+export interface SaleOptions {
+  readonly order?: SaleOrder | undefined;
+}
+
+export interface SaleOrder {
+  /** Makes the order paid in the sale's transaction, linked to saleId, and answers it. */
+  readonly make: (saleId: string, atMs: number) => Order;
+  /** How the whole order is paid: one payment of the order's total (the box office gives no change). */
+  readonly method: "cash" | "card_terminal";
+}
+
+export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: SaleInput, options: SaleOptions = {}): SaleResult {
   const venue = findVenue(tx.sqlite);
   if (!venue) fail("setup_required", "the box has no venue yet");
   if (input.training !== undefined && typeof input.training !== "boolean") fail("training_invalid", "training is true or false");
   // A terminal in training makes only training sales, whatever the till sends (training.ts).
   const training = input.training === true || isTrainingTerminal(tx.sqlite, actor.terminalId);
   const pos = requireActivePointOfSale(tx.sqlite, input.pointOfSale);
-  const lines = cartLines(input.lines);
-  const payments = parsePayments(tx.sqlite, input.payments);
-  const memberId = memberOf(tx.sqlite, input, payments);
+  const saleId = deps.newId();
   const nowMs = fiscalTime(tx);
+  // A settled order: paid and linked first (its refusals refuse the sale), then its lines are the cart.
+  const settled = options.order === undefined ? undefined : settledOrder(tx, options.order.make, { saleId, atMs: nowMs, training, lines: input.lines, payments: input.payments });
+  const payments = parsePayments(tx.sqlite, settled !== undefined ? [{ method: options.order!.method, amount: settled.totalMinor }] : input.payments);
+  const memberId = settled !== undefined ? settled.memberId : memberOf(tx.sqlite, input, payments);
   const validMember = memberId !== null && membershipOf(tx.sqlite, memberId, nowMs).valid;
-  const cart = priceCart(tx.sqlite, { pointOfSale: pos.code, member: validMember, vatStatus: venue.vatStatus, nowMs }, lines);
+  const cart = settled !== undefined ? orderCart(tx.sqlite, settled, venue.vatStatus) : priceCart(tx.sqlite, { pointOfSale: pos.code, member: validMember, vatStatus: venue.vatStatus, nowMs }, cartLines(input.lines));
   if (memberId === null && cart.lines.some((line) => line.item.membershipDays !== null || line.membership !== undefined)) {
     fail("member_required", "a membership is sold to a member: tap the member's card");
   }
@@ -356,7 +378,7 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
   const paid = collect(tx, deps, actor, payments, applied, { pointOfSale: pos.code, training, assets: cardAssets });
   const atMs = fiscalTime(tx);
   const sale: SettledSale = {
-    saleId: deps.newId(),
+    saleId,
     number: nextSaleNumber(tx.sqlite, training),
     training,
     pointOfSale: pos.code,
@@ -404,9 +426,9 @@ export function createSale(tx: Tx, deps: OperationDeps, actor: PosActor, input: 
     lowStock,
     printJobs: printing.jobs,
     printWarnings: printing.warnings,
-    orderId: tickets.orderId,
-    orderReference: tickets.orderReference,
-    ticketIds: tickets.ticketIds,
+    orderId: settled?.id ?? tickets.orderId,
+    orderReference: settled?.reference ?? tickets.orderReference,
+    ticketIds: settled !== undefined ? orderTickets(tx.sqlite, settled.id).map((one) => one.id) : tickets.ticketIds,
   };
 }
 

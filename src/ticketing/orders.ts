@@ -624,6 +624,8 @@ export interface MarkPaidInput {
   readonly nowMs: number;
   readonly actor?: string | undefined;
   readonly timeZone?: string | undefined;
+  /** The point-of-sale sale that took the payment (the box office settling a pay-on-site order): recorded on the order. */
+  readonly saleId?: string | null | undefined;
 }
 
 /**
@@ -645,8 +647,8 @@ export function markOrderPaid(tx: Tx, deps: Pick<OrderDeps, "newId" | "signer">,
     if (tx.sqlite.query("SELECT 1 FROM orders WHERE provider = ? AND provider_ref = ? AND id <> ?").get(provider, providerRef, order.id)) fail("provider_ref_taken", "another order has this payment");
   }
   tx.sqlite
-    .query("UPDATE orders SET state = 'paid', payment_method = ?, provider = ?, provider_ref = ?, paid_at_ms = ? WHERE id = ?")
-    .run(input.method, provider, providerRef, input.nowMs, order.id);
+    .query("UPDATE orders SET state = 'paid', payment_method = ?, provider = ?, provider_ref = ?, paid_at_ms = ?, sale_id = coalesce(?, sale_id) WHERE id = ?")
+    .run(input.method, provider, providerRef, input.nowMs, input.saleId ?? null, order.id);
   grantOrderMemberships(tx, deps.newId, order, input.nowMs, input.timeZone ?? DEFAULT_TIME_ZONE);
   logOrder(tx, deps.signer, "order.paid", input.actor ?? "system", order, { method: input.method, provider, total_minor: order.totalMinor });
   // A held order's tickets become the buyer's now (a pay-on-site order had its mail when made).

@@ -19,6 +19,7 @@ import { insertWallet } from "../../src/wallet/index.ts";
 import { addOperator, Client, setUp, testBox, type TestBox } from "../helpers/box.ts";
 import { rowCounts } from "../helpers/orders.ts";
 import { startStripeStandIn, type StripeStandIn } from "../helpers/stripe-server.ts";
+import { addBoxOffice } from "../helpers/box-office.ts";
 
 const NOW = Date.UTC(2030, 2, 10, 9, 0);
 const SECRET_KEY = "sk_test_51TiboxMembershipSales001";
@@ -38,6 +39,7 @@ beforeAll(async () => {
   standIn = startStripeStandIn();
   box = testBox({ clock, stripeApiBaseUrl: standIn.baseUrl, addressOf: (request) => request.headers.get("x-test-peer") ?? `peer-${++peers}` });
   await setUp(box);
+  addBoxOffice(box);
   box.writer.transact((tx) => {
     yearId = saveMembershipProduct(tx, box.deps, { name: "Adhésion <annuelle>", duration: "rolling_year", amountMinor: 1500, position: 1 }).id;
     freeId = saveMembershipProduct(tx, box.deps, { name: "Soutien", description: "Prix libre, dès 5 €", duration: "calendar_year", amountMinor: 500, freePrice: true, position: 2 }).id;

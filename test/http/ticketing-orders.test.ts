@@ -4,7 +4,8 @@
 // names), sells to pay on site then takes the payment and refunds, cancels an unpaid order; a
 // refused sale comes back with its message, the typed form and no row written; the same form sent
 // twice makes one order; orders are listed and searched; a form without its CSRF token and a
-// cashier are refused (403) and write nothing.
+// cashier are refused (403) and write nothing. Money taken (cash, terminal) is a sale of the box
+// office's point of sale (test/ticketing/box-office-pos.test.ts proves the books).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { insertSession, type Role } from "../../src/auth/index.ts";
 import { FakeClock } from "../../src/kernel/index.ts";
@@ -13,6 +14,7 @@ import { findProduct, listPrices, savePrice } from "../../src/ticketing/index.ts
 import { insertWallet } from "../../src/wallet/index.ts";
 import { addOperator, Client, setUp, testBox, type TestBox } from "../helpers/box.ts";
 import { HOUR, makeEvent, makeProduct, rowCounts } from "../helpers/orders.ts";
+import { addBoxOffice } from "../helpers/box-office.ts";
 
 const NOW = Date.UTC(2030, 4, 10, 12, 0);
 const MANAGER = { email: "manager@example.org", password: "long enough password" } as const;
@@ -41,6 +43,7 @@ describe("box office pages", () => {
     expect((await manager.login(MANAGER.email, MANAGER.password)).status).toBe(303);
     cashier = await sessionClient("cashier", "Camille Caisse", "4821");
     eventId = makeEvent(box, NOW + 24 * HOUR, { title: "Concert <b>" });
+    addBoxOffice(box);
   });
   afterAll(() => box.dispose());
 
@@ -189,6 +192,14 @@ describe("box office pages", () => {
     expect(await paid.text()).toContain("Commande encaissée.");
     const orderId = orderPath.split("/").pop()!;
     expect(box.writer.sqlite.query<{ state: string; method: string }, [string]>("SELECT state, payment_method AS method FROM orders WHERE id = ?").get(orderId)).toEqual({ state: "paid", method: "terminal" });
+    // The terminal's money is a sale of the box office, of the order's amount, linked to the order.
+    const sale = box.writer.sqlite
+      .query<{ number: number; total: number; pos: string; method: string }, [string]>(
+        "SELECT s.number, s.total, s.point_of_sale AS pos, p.method FROM orders o JOIN sales s ON s.id = o.sale_id JOIN sale_payments p ON p.sale_id = s.id WHERE o.id = ?",
+      )
+      .get(orderId)!;
+    expect(sale).toMatchObject({ total: 1600, pos: "billetterie", method: "card_terminal" });
+    expect(await (await manager.get(orderPath)).text()).toContain(`Rembourser (annule la vente n° ${sale.number})`);
     const cancelPaid = await manager.post(`${orderPath}/cancel`, {});
     expect(cancelPaid.status).toBe(409);
     expect(await cancelPaid.text()).toContain("une commande payée se rembourse");
@@ -196,6 +207,8 @@ describe("box office pages", () => {
     expect(refunded.status).toBe(200);
     expect(await refunded.text()).toContain("Commande remboursée, billets révoqués.");
     expect(box.writer.sqlite.query<{ n: number }, [string]>("SELECT count(*) AS n FROM tickets WHERE order_id = ? AND state = 'revoked'").get(orderId)!.n).toBe(2);
+    // Refunded by voiding its sale: the money leaves the books the way it came in.
+    expect(box.writer.sqlite.query<{ n: number }, [number]>("SELECT count(*) AS n FROM sale_voids v JOIN sales s ON s.id = v.sale_id WHERE s.number = ?").get(sale.number)!.n).toBe(1);
     const unpaid = await manager.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${product.id}`]: "1", buyer_name: "Paul", payment: "pay_on_site" });
     const unpaidPath = unpaid.headers.get("location")!.replace("?created=1", "");
     const cancelled = await manager.post(`${unpaidPath}/cancel`, {});

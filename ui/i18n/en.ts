@@ -12,6 +12,7 @@ import { mailEn } from "./mail-en.ts";
 import { tillTicketsEn } from "./till-tickets-en.ts";
 import { membershipSalesEn } from "./membership-sales-en.ts";
 import { eventImagesEn } from "./event-images-en.ts";
+import { boxOfficePosEn } from "./box-office-pos-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -695,4 +696,6 @@ export const en: Record<MessageKey, string> = {
   ...membershipSalesEn,
   // An event's uploaded image lives in event-images-*.ts.
   ...eventImagesEn,
+  // The box office's sales through the point of sale live in box-office-pos-*.ts.
+  ...boxOfficePosEn,
 };

@@ -15,6 +15,7 @@ import { mailFr } from "./mail-fr.ts";
 import { tillTicketsFr } from "./till-tickets-fr.ts";
 import { membershipSalesFr } from "./membership-sales-fr.ts";
 import { eventImagesFr } from "./event-images-fr.ts";
+import { boxOfficePosFr } from "./box-office-pos-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -699,6 +700,8 @@ export const fr = {
   ...membershipSalesFr,
   // An event's uploaded image lives in event-images-*.ts.
   ...eventImagesFr,
+  // The box office's sales through the point of sale live in box-office-pos-*.ts.
+  ...boxOfficePosFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

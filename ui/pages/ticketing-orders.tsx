@@ -337,6 +337,8 @@ export interface OrderView extends OrderListRow {
   readonly memberId: string | null;
   readonly paymentMethod: string | null;
   readonly holdUntilMs: number | null;
+  /** The point-of-sale sale that took the payment (box office in cash or by terminal, or the till), if any. */
+  readonly sale?: { readonly number: number; readonly voided: boolean } | undefined;
   readonly lines: readonly { readonly kind: string; readonly label: string; readonly unitMinor: number; readonly quantity: number; readonly amountMinor: number }[];
   readonly tickets: readonly { readonly id: string; readonly holderName: string; readonly productName: string; readonly priceLabel: string | null; readonly state: string; readonly eventTitle: string }[];
 }
@@ -375,7 +377,15 @@ function OrderActions({ view, order }: { view: View; order: OrderView }) {
           </button>
         </form>
       )}
-      {order.state === "paid" && order.paymentMethod !== "card" && (
+      {order.state === "paid" && order.sale !== undefined && order.channel === "box_office" && (
+        <form method="post" action={`${base}/refund`} class="inline">
+          <CsrfField view={view} />
+          <button type="submit" class="danger">
+            {t("order.refund_by_void", { number: order.sale.number })}
+          </button>
+        </form>
+      )}
+      {order.state === "paid" && order.paymentMethod !== "card" && order.sale === undefined && (
         <form method="post" action={`${base}/refund`} class="inline">
           <CsrfField view={view} />
           <label for="refund_method">{t("order.refund_method")}</label>
@@ -426,6 +436,8 @@ export function OrderPage({
         <dd>{t(`order_channel.${order.channel}` as MessageKey)}</dd>
         <dt>{t("order.payment")}</dt>
         <dd>{order.paymentMethod === null ? "—" : t(paymentKey(order.paymentMethod))}</dd>
+        {order.sale !== undefined && <dt>{t("order.sale")}</dt>}
+        {order.sale !== undefined && <dd>{t("order.sale_number", { number: order.sale.number })}</dd>}
         <dt>{t("orders.total")}</dt>
         <dd safe>{formatEuros(view, order.totalMinor)}</dd>
         <dt>{t("orders.created")}</dt>

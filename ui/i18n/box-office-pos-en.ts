@@ -1,0 +1,15 @@
+/** English texts of the box office going through the point of sale (merged into en.ts); the same keys as box-office-pos-fr.ts. */
+import type { boxOfficePosFr } from "./box-office-pos-fr.ts";
+
+export const boxOfficePosEn: Record<keyof typeof boxOfficePosFr, string> = {
+  "error.box_office_point_of_sale_required":
+    "Money taken at the box office (cash, card terminal) is a point-of-sale sale: first create an active point of sale of kind “Box office” (Point of sale › Points of sale). Free and “pay on site” still work.",
+  "error.refund_needs_void": "This order was paid by a sale at the till, which may hold other items: void that sale at the till or in the list of sales.",
+  "error.order_not_linked": "This order is already paid: nothing was taken.",
+  "error.nothing_to_pay": "Nothing to pay: choose “Free” for an order of 0 €.",
+  "order.refund_void_reason": "Refund of order {reference} (box office)",
+  "order.refund_by_void": "Refund (voids sale no. {number})",
+  "order.sale": "Sale",
+  "order.sale_number": "no. {number}",
+  "sell.point_of_sale": "Point of sale",
+};
