@@ -258,9 +258,17 @@ describe("the box office's membership form", () => {
     const sold = await manager.post("/admin/members/sell", { order_key: orderKey, product_id: yearId, buyer_name: "Nina Guichet", buyer_email: "nina@example.org", [`field_${cityFieldId}`]: "Lille", payment: "cash" });
     expect(sold.status).toBe(303);
     const orderId = /^\/admin\/ticketing\/orders\/([^?]+)\?created=1$/.exec(sold.headers.get("location")!)?.[1] ?? "";
-    const order = box.writer.sqlite.query<{ state: string; channel: string; payment_method: string; member_id: string; operator_name: string }, [string]>("SELECT * FROM orders WHERE id = ?").get(orderId)!;
+    const order = box.writer.sqlite.query<{ state: string; channel: string; payment_method: string; member_id: string; operator_name: string; total_minor: number }, [string]>("SELECT * FROM orders WHERE id = ?").get(orderId)!;
     expect(order).toMatchObject({ state: "paid", channel: "box_office", payment_method: "cash", operator_name: "Max Manager" });
+    expect(order.total_minor).toBeGreaterThan(0);
     expect(membershipOf(box.writer.sqlite, order.member_id, clock.nowMs()).valid).toBe(true);
+    // The cash is a sale of the box office's point of sale: one line, the membership at the order's amount.
+    const sale = box.writer.sqlite
+      .query<{ total: number; pos: string; item: string; amount: number }, [string]>(
+        "SELECT s.total, s.point_of_sale AS pos, l.item_id AS item, l.amount FROM orders o JOIN sales s ON s.id = o.sale_id JOIN sale_lines l ON l.sale_id = s.id WHERE o.id = ?",
+      )
+      .all(orderId);
+    expect(sale).toEqual([{ total: order.total_minor, pos: "billetterie", item: `mp_${yearId}`, amount: order.total_minor }]);
     const adminPage = await manager.get(`/admin/ticketing/orders/${orderId}`);
     expect(adminPage.status).toBe(200);
     expect(await adminPage.text()).toContain("Adhésion : Adhésion &lt;annuelle&gt;, valable du 10/03/2030 au 10/03/2031.");
