@@ -165,7 +165,18 @@ describe.skipIf(browserTestsSkipped())("an evening of ticketing: admin, till, do
     await scan(door, qrOf(ticketIds[0]!), "refused", "déjà passé");
 
     // The admin revokes ticket 2 on its page; the door refuses it as revoked.
+    // The browser asks first: "Cancel" sends nothing and the ticket stays valid; "OK" revokes it.
     await admin.goto(`/admin/ticketing/tickets/${ticketIds[1]}`);
+    const asked: string[] = [];
+    admin.once("dialog", (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await admin.click(`button:has-text("${fr["ticket.revoke"]}")`);
+    await admin.waitForTimeout(300);
+    expect(asked).toEqual([fr["confirm.ticket_revoke"]]);
+    expect(readDb(venue.folder, (db) => db.query<{ state: string }, [string]>("SELECT state FROM tickets WHERE id = ?").get(ticketIds[1]!)!.state)).toBe("valid");
+    admin.once("dialog", (dialog) => void dialog.accept());
     await Promise.all([admin.waitForLoadState("load"), admin.click(`button:has-text("${fr["ticket.revoke"]}")`)]);
     await admin.waitForSelector(`text=${fr["ticket.revoked"]}`);
     await scan(door, qrOf(ticketIds[1]!), "refused", fr["door.refusal.revoked"]);

@@ -13,6 +13,7 @@ import { tillTicketsEn } from "./till-tickets-en.ts";
 import { membershipSalesEn } from "./membership-sales-en.ts";
 import { eventImagesEn } from "./event-images-en.ts";
 import { boxOfficePosEn } from "./box-office-pos-en.ts";
+import { uxReviewEn } from "./ux-review-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -698,4 +699,6 @@ export const en: Record<MessageKey, string> = {
   ...eventImagesEn,
   // The box office's sales through the point of sale live in box-office-pos-*.ts.
   ...boxOfficePosEn,
+  // Texts added by the user-experience review live in ux-review-*.ts.
+  ...uxReviewEn,
 };

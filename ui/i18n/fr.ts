@@ -16,6 +16,7 @@ import { tillTicketsFr } from "./till-tickets-fr.ts";
 import { membershipSalesFr } from "./membership-sales-fr.ts";
 import { eventImagesFr } from "./event-images-fr.ts";
 import { boxOfficePosFr } from "./box-office-pos-fr.ts";
+import { uxReviewFr } from "./ux-review-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -702,6 +703,8 @@ export const fr = {
   ...eventImagesFr,
   // The box office's sales through the point of sale live in box-office-pos-*.ts.
   ...boxOfficePosFr,
+  // Texts added by the user-experience review live in ux-review-*.ts.
+  ...uxReviewFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

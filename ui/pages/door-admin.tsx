@@ -114,7 +114,7 @@ export function CheckinListsPage({
             </form>
           </details>
           {list.isDefault ? null : (
-            <form method="post" action={`${base}/${encodeURIComponent(list.id)}/delete`}>
+            <form method="post" action={`${base}/${encodeURIComponent(list.id)}/delete`} data-confirm={t("confirm.list_delete")}>
               <CsrfField view={view} />
               <button type="submit" class="danger">
                 {t("door_lists.delete")}

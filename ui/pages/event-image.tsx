@@ -38,7 +38,7 @@ export function EventImageSection({ view, eventId, title, image }: { view: View;
         </button>
       </form>
       {image.url === null ? null : (
-        <form method="post" action={`${base}/remove`} class="form">
+        <form method="post" action={`${base}/remove`} class="form" data-confirm={t("confirm.image_remove")}>
           <CsrfField view={view} />
           <button type="submit" class="danger">
             {t("event_image.remove")}

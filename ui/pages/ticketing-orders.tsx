@@ -370,7 +370,7 @@ function OrderActions({ view, order }: { view: View; order: OrderView }) {
         </form>
       )}
       {unpaid && (
-        <form method="post" action={`${base}/cancel`} class="inline">
+        <form method="post" action={`${base}/cancel`} class="inline" data-confirm={t("confirm.order_cancel")}>
           <CsrfField view={view} />
           <button type="submit" class="danger">
             {t("order.cancel")}
@@ -378,7 +378,7 @@ function OrderActions({ view, order }: { view: View; order: OrderView }) {
         </form>
       )}
       {order.state === "paid" && order.sale !== undefined && order.channel === "box_office" && (
-        <form method="post" action={`${base}/refund`} class="inline">
+        <form method="post" action={`${base}/refund`} class="inline" data-confirm={t("confirm.order_refund")}>
           <CsrfField view={view} />
           <button type="submit" class="danger">
             {t("order.refund_by_void", { number: order.sale.number })}
@@ -386,7 +386,7 @@ function OrderActions({ view, order }: { view: View; order: OrderView }) {
         </form>
       )}
       {order.state === "paid" && order.paymentMethod !== "card" && order.sale === undefined && (
-        <form method="post" action={`${base}/refund`} class="inline">
+        <form method="post" action={`${base}/refund`} class="inline" data-confirm={t("confirm.order_refund")}>
           <CsrfField view={view} />
           <label for="refund_method">{t("order.refund_method")}</label>
           <select id="refund_method" name="method">

@@ -184,7 +184,7 @@ export function TicketPage({
       )}
       {mailOff && <p class="muted no-print">{t("ticket.no_email")}</p>}
       {ticket.state === "valid" && (
-        <form method="post" action={`/admin/ticketing/tickets/${encodeURIComponent(ticket.id)}/revoke`} class="no-print">
+        <form method="post" action={`/admin/ticketing/tickets/${encodeURIComponent(ticket.id)}/revoke`} class="no-print" data-confirm={t("confirm.ticket_revoke")}>
           <CsrfField view={view} />
           <button type="submit" class="danger">
             {t("ticket.revoke")}

@@ -13,3 +13,22 @@
   document.addEventListener("DOMContentLoaded", checkSkew);
   document.addEventListener("htmx:afterSettle", checkSkew);
 })();
+
+// Destructive forms (refund, cancel, revoke, delete) carry data-confirm: the browser asks first, and
+// "Cancel" sends nothing. Without JavaScript the form posts as before.
+(function () {
+  "use strict";
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement)) return;
+      var question = form.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true,
+  );
+})();

@@ -1,0 +1,10 @@
+/** French texts added by the user-experience review of issue #6 (merged into fr.ts). Trusted text only. */
+export const uxReviewFr = {
+  "confirm.order_refund": "Rembourser cette commande ? Ses billets seront révoqués.",
+  "confirm.order_cancel": "Annuler cette commande ? Ses billets seront révoqués.",
+  "confirm.ticket_revoke": "Révoquer ce billet ? Il sera refusé à l'entrée.",
+  "confirm.list_delete": "Supprimer cette liste d'entrée ?",
+  "confirm.image_remove": "Retirer l'image de l'événement ?",
+  "online_order.all_sold_out": "Complet : il n'y a plus de billets en vente.",
+  "agenda.not_sold_online": "Pas de vente en ligne pour cet événement.",
+} as const;
