@@ -17,6 +17,8 @@ import {
   paymentsCsv,
   readPosSettings,
   salesCsv,
+  onlineSalesSummary,
+  rangeWindow,
   salesReport,
   voidSale,
   type ReportRange,
@@ -60,6 +62,7 @@ function reportData(ctx: Ctx, range: ReportRange): ReportData {
     onCards,
     assets,
     query,
+    online: range.pointOfSale === null ? onlineSalesSummary(sqlite, rangeWindow(sqlite, range)) : undefined,
   };
 }
 

@@ -17,7 +17,9 @@
  * movements (euro-backed assets: an offered gift brings no money): top-ups debit the money received
  * (530, or 512 for a bank card or online) and credit 4191; refunds debit 4191 and credit the cash
  * paid back. Top-ups are not sales (docs/pos.md, "Money on cards is not
- * revenue"). Every entry balances, so every day does. Account numbers carry the rate in basis
+ * revenue"). And one entry in the online sales journal (VW) from the orders paid online that day
+ * (online-books.ts: not cash-register sales, no fiscal record): the provider's clearing account
+ * 5115 against 706 per VAT rate and 44571, a refund reversing its order. Every entry balances, so every day does. Account numbers carry the rate in basis
  * points (7072000: goods at 20 %, 445710550: VAT at 5.5 %); the accountant maps them to the
  * venue's chart.
  */
@@ -29,6 +31,7 @@ import { businessDayWindow, periodKind } from "./business-day.ts";
 import { findPointOfSale, listPaymentMethods, readPosSettings } from "./catalogue.ts";
 import { cardMoneyMovements, closureBySeq } from "./closures.ts";
 import { daysOfRange, REPORT_LIMITS, type ReportRange } from "./reports.ts";
+import { onlineOrders } from "./online-books.ts";
 import { localDateTime } from "./tickets.ts";
 import { formatRate } from "./vat.ts";
 
@@ -212,6 +215,8 @@ export const FEC_ACCOUNTS = {
   bank: { num: "512", lib: "Banque" },
   cardAdvances: { num: "4191", lib: "Clients - avances reçues (cartes cashless)" },
   gifts: { num: "6234", lib: "Cadeaux à la clientèle" },
+  /** What the payment provider owes the venue for orders paid online, until it pays out to the bank. */
+  onlineClearing: { num: "5115", lib: "Paiements en ligne à encaisser (prestataire)" },
 } as const;
 
 type Account = { readonly num: string; readonly lib: string };
@@ -331,6 +336,39 @@ function cardsPosting(sqlite: Sqlite, day: string, timezone: string, endMinute: 
   return posting;
 }
 
+/** Where the money of an online order's refund went back from: the provider, the cash drawer or the bank terminal. */
+function onlineRefundAccount(method: string | null): Account | undefined {
+  if (method === "cash") return FEC_ACCOUNTS.cash;
+  if (method === "terminal") return FEC_ACCOUNTS.bank;
+  if (method === "online" || method === null) return FEC_ACCOUNTS.onlineClearing;
+  // "free": nothing went back, the revenue stays.
+  return undefined;
+}
+
+/**
+ * Orders paid online on the day (online-books.ts): the provider owes their total (5115) against
+ * the services' revenue per VAT rate (706) and the VAT (44571); a refund reverses its order
+ * against the account the money went back from. Not cash-register sales: no fiscal record.
+ */
+function onlinePosting(sqlite: Sqlite, window: { startMs: number; endMs: number }): Posting {
+  const posting = new Posting();
+  const { paid, refunded } = onlineOrders(sqlite, window);
+  const book = (order: (typeof paid)[number], sign: 1 | -1, money: Account) => {
+    posting.add(money, sign * order.total);
+    if (order.vat.length === 0) posting.add(revenueAccount("box_office", null), -sign * order.total);
+    for (const line of order.vat) {
+      posting.add(revenueAccount("box_office", line.rateBp), -sign * line.excl);
+      posting.add(vatAccount(line.rateBp), -sign * line.vat);
+    }
+  };
+  for (const order of paid) book(order, 1, FEC_ACCOUNTS.onlineClearing);
+  for (const order of refunded) {
+    const account = onlineRefundAccount(order.refundMethod);
+    if (account) book(order, -1, account);
+  }
+  return posting;
+}
+
 const compactDate = (day: string) => day.replaceAll("-", "");
 const frenchDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
@@ -369,8 +407,8 @@ export function fecExport(sqlite: Sqlite, range: Pick<ReportRange, "from" | "to"
   const backed = new Set(listAssetsSql(sqlite).filter((asset) => asset.backed).map((asset) => asset.code));
   const closureOf = sqlite.query<{ seq: number }, [string]>("SELECT fiscal_seq AS seq FROM closures WHERE kind = 'daily' AND period = ? AND point_of_sale = ''");
   const lines: string[] = [FEC_COLUMNS.join("|")];
-  const counters = { VE: 0, CA: 0 };
-  const journals = { VE: "Ventes", CA: "Cartes cashless (avances reçues)" } as const;
+  const counters = { VE: 0, CA: 0, VW: 0 };
+  const journals = { VE: "Ventes", CA: "Cartes cashless (avances reçues)", VW: "Ventes en ligne" } as const;
   for (const day of daysOfRange(range)) {
     const closure = closureOf.get(day);
     const z = closure ? closureBySeq(sqlite, closure.seq) : undefined;
@@ -379,6 +417,7 @@ export function fecExport(sqlite: Sqlite, range: Pick<ReportRange, "from" | "to"
     const entries: Array<{ journal: keyof typeof journals; label: string; posting: Posting }> = [
       { journal: "VE", label: `Ventes du ${frenchDate(day)}`, posting: salesPosting(sqlite, day, kindOf, backed) },
       { journal: "CA", label: `Rechargements et remboursements des cartes du ${frenchDate(day)}`, posting: cardsPosting(sqlite, day, venue.timezone, endMinute) },
+      { journal: "VW", label: `Ventes en ligne du ${frenchDate(day)}`, posting: onlinePosting(sqlite, businessDayWindow(day, venue.timezone, endMinute)) },
     ];
     for (const entry of entries) {
       const entryLines = entry.posting.lines();
@@ -412,5 +451,5 @@ export function fecExport(sqlite: Sqlite, range: Pick<ReportRange, "from" | "to"
     }
   }
   const siren = /^\d{9}/.exec(venue.siret)?.[0] ?? "000000000";
-  return { fileName: `${siren}FEC${compactDate(range.to)}.txt`, text: lines.map((line) => `${line}\r\n`).join(""), entries: counters.VE + counters.CA };
+  return { fileName: `${siren}FEC${compactDate(range.to)}.txt`, text: lines.map((line) => `${line}\r\n`).join(""), entries: counters.VE + counters.CA + counters.VW };
 }

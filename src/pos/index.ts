@@ -165,6 +165,7 @@ export {
 export { findMembershipItem, isMembershipItemId, MEMBERSHIP_ITEM_PREFIX, membershipItemId, tillMembershipOffers, type MembershipLineRef, type MembershipOffer as TillMembershipOffer } from "./membership-items.ts";
 export { BOX_OFFICE_SALE_METHODS, boxOfficePointOfSale, boxOfficePointsOfSale, isBoxOfficeSaleMethod, refundOrderByVoid, saleOfOrder, sellAtBoxOffice, type BoxOfficeSale, type BoxOfficeSaleInput, type BoxOfficeSaleMethod } from "./order-sales.ts";
 export { DONATION_ITEM_ID, orderCart } from "./order-cart.ts";
+export { ONLINE_BOOK_LIMITS, onlineOrders, onlineSalesSummary, type OnlineOrderFigure, type OnlineOrders, type OnlineSalesSummary } from "./online-books.ts";
 export { parseSaleLabel, receiptOf, reprintReceipt, saleLabel, type Receipt, type ReceiptVatLine } from "./receipts.ts";
 export {
   createSale,

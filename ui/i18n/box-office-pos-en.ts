@@ -12,4 +12,10 @@ export const boxOfficePosEn: Record<keyof typeof boxOfficePosFr, string> = {
   "order.sale": "Sale",
   "order.sale_number": "no. {number}",
   "sell.point_of_sale": "Point of sale",
+  "pos_reports.online_title": "Online sales",
+  "pos_reports.online_help": "Orders paid online (payment provider) in the range, and those refunded. They are not cash-register sales: no fiscal record and no Z; the FEC books them in their own journal (VW).",
+  "pos_reports.online_orders": "Orders paid online",
+  "pos_reports.online_total": "Online total",
+  "pos_reports.online_refunds": "Refunded ({count} orders)",
+  "pos_reports.online_net": "Online net",
 };

@@ -10,4 +10,10 @@ export const boxOfficePosFr = {
   "order.sale": "Vente",
   "order.sale_number": "n° {number}",
   "sell.point_of_sale": "Point de vente",
+  "pos_reports.online_title": "Ventes en ligne",
+  "pos_reports.online_help": "Commandes payées en ligne (prestataire de paiement) sur la période, et celles remboursées. Ce ne sont pas des ventes de caisse : ni enregistrement fiscal ni Z ; le FEC les passe dans leur propre journal (VW).",
+  "pos_reports.online_orders": "Commandes payées en ligne",
+  "pos_reports.online_total": "Total en ligne",
+  "pos_reports.online_refunds": "Remboursé ({count} commandes)",
+  "pos_reports.online_net": "Net en ligne",
 } as const;

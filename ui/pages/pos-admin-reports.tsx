@@ -10,6 +10,7 @@ import { formatTime, type View } from "../view.ts";
 import { ItemTable, MethodTable, OperatorTable, VatTable, type ClosureTotalsData } from "./pos-admin-closures.tsx";
 import { paymentMethodKey } from "./pos-admin-common.tsx";
 import { formatAmount, formatEuros, Notices, type AssetLabel } from "./wallet-common.tsx";
+import { OnlineSales, type OnlineSalesData } from "./online-sales-report.tsx";
 
 export interface HourData {
   readonly hour: number;
@@ -33,6 +34,8 @@ export interface ReportData {
   readonly assets: readonly AssetLabel[];
   /** The range as a query string, for the exports' links. */
   readonly query: string;
+  /** Orders paid online in the range (whole venue only): not cash-register sales (online-sales-report.tsx). */
+  readonly online?: OnlineSalesData | undefined;
 }
 
 const CHART = { barStepPx: 20, barWidthPx: 14, plotHeightPx: 150, topPx: 8, labelPx: 22 } as const;
@@ -230,6 +233,7 @@ export function ReportsPage({ view, data, error }: { view: View; data: ReportDat
       <OperatorTable view={view} operators={totals.operators} />
       <MethodTable view={view} amounts={totals.payments} caption={t("pos_closures.by_method")} id="by-method" />
       <VatTable view={view} vat={totals.vat} />
+      <OnlineSales view={view} online={data.online} />
       <CardMoney view={view} data={data} />
       <h2>{t("pos_reports.exports")}</h2>
       <p class="muted">{t("pos_reports.exports_help")}</p>
