@@ -1,7 +1,9 @@
 /**
  * The door's device API (docs/api.md, "The door"): `POST /api/v1/checkins {qr, nonce, list?,
- * event_id?, direction?, forced?, scanned_at?}` and `GET /api/v1/door/snapshot?list=` for door and
- * till terminals. The nonce makes a check-in exactly once: a retry gets the first answer, byte for
+ * event_id?, direction?, forced?, scanned_at?}` for door and till terminals, and
+ * `GET /api/v1/door/snapshot?list=` for door terminals only: the snapshot holds every holder's name,
+ * and a till's token (kept in a till's browser or a script) has no reason to read them; a till
+ * acting as a door uses the door page's session route, which needs a door volunteer unlocked. The nonce makes a check-in exactly once: a retry gets the first answer, byte for
  * byte (header Idempotent-Replayed: true), and writes nothing. The door page's session routes
  * (`/door/checkins` with a JSON body, `/door/snapshot`) answer the same through these functions.
  */
@@ -114,8 +116,9 @@ export function snapshotResponse(ctx: Ctx): Response {
 }
 
 const DOORS = { kind: "device", kinds: ["door", "till"] } as const;
+const DOOR_ONLY = { kind: "device", kinds: ["door"] } as const;
 
 export const checkinRoutes: readonly Route[] = [
   { method: "POST", path: "/api/v1/checkins", access: DOORS, handle: checkin },
-  { method: "GET", path: "/api/v1/door/snapshot", access: DOORS, handle: snapshotResponse },
+  { method: "GET", path: "/api/v1/door/snapshot", access: DOOR_ONLY, handle: snapshotResponse },
 ];

@@ -74,7 +74,7 @@ export const doorPaths = {
   },
   "/api/v1/door/snapshot": {
     get: {
-      summary: "What an offline door keeps for one check-in list: the venue key, the event and its certificate, the list, the event's tickets (at most 50,000) and the revoked ones",
+      summary: "What an offline door keeps for one check-in list: the venue key, the event and its certificate, the list, the event's tickets (at most 50,000) and the revoked ones. Door terminals only",
       parameters: [
         { name: "list", in: "query", required: true, schema: { type: "string" }, description: "the check-in list's id (an event's default list has the event's id)" },
         { name: "If-None-Match", in: "header", required: false, schema: { type: "string" }, description: "the etag of the snapshot the door holds: 304 while nothing changed" },
@@ -125,7 +125,7 @@ export const doorPaths = {
         "304": { description: "Not modified: the door's snapshot is current" },
         "400": errorResponse("list_invalid"),
         "401": errorResponse("unauthorized"),
-        "403": errorResponse("forbidden (a reader terminal)"),
+        "403": errorResponse("forbidden (a till or a reader terminal: only door terminals read the holders' names; a till acting as a door uses the door page's session route GET /door/snapshot)"),
         "404": errorResponse("list_unknown"),
       },
     },

@@ -20,6 +20,8 @@ let doorToken = "";
 let doorId = "";
 let offlineToken = "";
 let readerToken = "";
+let tillToken = "";
+let tillId = "";
 let eventId = "";
 let productId = "";
 let volunteerId = "";
@@ -40,6 +42,9 @@ beforeAll(async () => {
   doorId = door.terminal.id;
   offlineToken = box.auth.addTerminalSync("test", "door", "Téléphone <hors ligne>").token;
   readerToken = box.auth.addTerminalSync("test", "reader", "Lecteur").token;
+  const till = box.auth.addTerminalSync("test", "till", "Bar");
+  tillToken = till.token;
+  tillId = till.terminal.id;
   volunteerId = (await box.auth.createOperator("test", { name: "Dom", role: "door", pin: "2222" })).id;
   eventId = box.writer.transact(
     (tx) => createEvent(tx, { signer: box.signer, newId }, { title: "Concert", description: "", imageUrl: null, startsAtMs: NOW + HOUR, endsAtMs: NOW + 4 * HOUR, doorsAtMs: NOW + HOUR / 2, capacity: null, tags: [], visibility: "public" }).id,
@@ -185,11 +190,19 @@ describe("the snapshot", () => {
     clock.set(NOW);
   });
 
-  test("list_invalid 400, list_unknown 404, a reader 403, no token 401", async () => {
+  test("list_invalid 400, list_unknown 404, a till or a reader 403 forbidden (holders' names are for doors), a door 200, no token 401", async () => {
     expect(await (await snapshot("nope")).json()).toMatchObject({ code: "list_invalid" });
     const unknown = await snapshot(newId());
     expect([unknown.status, (await unknown.json()).code]).toEqual([404, "list_unknown"]);
-    expect((await snapshot(eventId, {}, readerToken)).status).toBe(403);
+    for (const token of [tillToken, readerToken]) {
+      const refused = await snapshot(eventId, {}, token);
+      const body = await refused.text();
+      expect([refused.status, JSON.parse(body).code]).toEqual([403, "forbidden"]);
+      expect(body).not.toContain("holder");
+    }
+    const allowed = await snapshot(eventId, {}, doorToken);
+    expect(allowed.status).toBe(200);
+    expect((await allowed.json()).list.id).toBe(eventId);
     expect((await box.app.handle(new Request(`http://localhost/api/v1/door/snapshot?list=${eventId}`))).status).toBe(401);
   });
 });
@@ -221,6 +234,17 @@ describe("the door page's session routes", () => {
     expect([malformed.status, (await malformed.json()).code]).toEqual([400, "nonce_invalid"]);
     const noCsrf = await client.request("POST", "/door/checkins", { json: { qr: ticket.qr, nonce: nonce() } });
     expect(noCsrf.status).toBe(403);
+  });
+
+  test("a till used as a door reads the snapshot through the page's session with a door volunteer unlocked, not with its token", async () => {
+    const client = new Client(box);
+    client.cookies.set("tibox_terminal", tillToken);
+    const locked = await client.get(`/door/snapshot?list=${eventId}`);
+    expect([locked.status, (await locked.json()).code]).toEqual([403, "terminal_locked"]);
+    client.cookies.set("tibox_session", box.writer.transact((tx) => insertSession(tx, box.deps.random, volunteerId, tillId)).cookieValue);
+    const unlocked = await client.get(`/door/snapshot?list=${eventId}`);
+    expect(unlocked.status).toBe(200);
+    expect((await unlocked.json()).list.id).toBe(eventId);
   });
 
   test("a locked door (no session) gets JSON terminal_locked from /door/snapshot, not a page", async () => {
