@@ -4,6 +4,7 @@ import { FakeClock } from "../../src/kernel/index.ts";
 import { checkinsOf, createEvent, encodeTicket, issueTicket, revokeTicket, saveProduct, type Ticket } from "../../src/ticketing/index.ts";
 import { generateSigningKeyPem, signerFromPem } from "../../src/kernel/index.ts";
 import { Client, setUp, testBox, type TestBox } from "../helpers/box.ts";
+import { addBoxOffice } from "../helpers/box-office.ts";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2030, 4, 10, 18, 0);
@@ -27,6 +28,8 @@ describe("tickets and check-ins", () => {
   beforeAll(async () => {
     box = testBox({ clock });
     await setUp(box);
+    // Box-office cash is a sale of a box office point of sale (src/pos/order-sales.ts).
+    addBoxOffice(box);
     doorToken = box.auth.addTerminalSync("test", "door", "Porte A").token;
     readerToken = box.auth.addTerminalSync("test", "reader", "Lecteur").token;
     const make = (title: string) =>
