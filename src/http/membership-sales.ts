@@ -227,7 +227,7 @@ async function sellMembership(ctx: Ctx): Promise<Response> {
           pointOfSale: field(ctx, "point_of_sale"),
           method: payment.method,
           orderKey: input.idempotencyKey,
-          order: (saleId, atMs) => createMembershipOrder(tx, orderDeps, { ...input, nowMs: atMs, saleId }),
+          order: (saleId) => createMembershipOrder(tx, orderDeps, { ...input, saleId }),
         });
         return sold.order;
       }

@@ -274,10 +274,11 @@ async function sellForm(ctx: Ctx): Promise<Response> {
           timeZone: timezoneOf(ctx),
         });
       // Cash and the card terminal are money: a point-of-sale sale settles the order (order-sales.ts).
+      // The order keeps the box's clock (sale windows, event over); the sale its fiscal time, never behind the journal.
       if (payment.state === "paid" && isBoxOfficeSaleMethod(payment.method)) {
         const actor = { ...pagePosActor(ctx), idempotencyKey: `box-office:${form.idempotencyKey}` };
         const method = payment.method;
-        return sellAtBoxOffice(tx, operationDeps(ctx), actor, { pointOfSale: field(ctx, "point_of_sale"), method, orderKey: form.idempotencyKey, order: (saleId, atMs) => orderOf(payment, atMs, saleId) }).order;
+        return sellAtBoxOffice(tx, operationDeps(ctx), actor, { pointOfSale: field(ctx, "point_of_sale"), method, orderKey: form.idempotencyKey, order: (saleId) => orderOf(payment, deps.clock.nowMs(), saleId) }).order;
       }
       return orderOf(payment, deps.clock.nowMs(), null);
     });
@@ -336,7 +337,7 @@ const markPaidForm = (ctx: Ctx) =>
       if (!isBoxOfficeSaleMethod(method) || order.totalMinor === 0) return paid(nowMs, null);
       // Refused early, so that a paid order is never "settled" again (order_not_payable, nothing written).
       if (order.state !== "held" && order.state !== "pay_on_site") fail("order_not_payable", `this order is ${order.state}`, { state: order.state });
-      return sellAtBoxOffice(tx, operationDeps(ctx), pagePosActor(ctx), { pointOfSale: field(ctx, "point_of_sale"), method, order: (saleId, atMs) => paid(atMs, saleId) }).order;
+      return sellAtBoxOffice(tx, operationDeps(ctx), pagePosActor(ctx), { pointOfSale: field(ctx, "point_of_sale"), method, order: (saleId) => paid(nowMs, saleId) }).order;
     },
     "order.paid_notice",
   );

@@ -56,7 +56,9 @@ export interface BoxOfficeSaleInput {
   /**
    * Makes the order paid with this method and linked to saleId, in this transaction: createOrder
    * (channel box_office, payment paid, saleId) for a new order, markOrderPaid (saleId) for a
-   * pay-on-site one. Its refusals refuse the sale, and nothing is written.
+   * pay-on-site one. Its refusals refuse the sale, and nothing is written. atMs is the sale's
+   * fiscal time, which may run ahead of the box's clock (fiscal.ts): an order checks its sale
+   * windows against the clock, so callers pass the clock's now to the order.
    */
   readonly order: (saleId: string, atMs: number) => Order;
   /**
