@@ -1,6 +1,7 @@
 /** What the member pages share: the venue's timezone, the member a path names, the private page's address. */
 import { fail, isAppError } from "../kernel/index.ts";
 import { findRegisterMember, memberLinkToken, type MemberField, type RegisterMember } from "../membership/index.ts";
+import { readMailSettings } from "../ticketing/index.ts";
 import { field, type Ctx } from "./context.ts";
 import { errorText } from "./messages.ts";
 
@@ -25,11 +26,29 @@ export function memberLinkPath(ctx: Ctx, memberId: string): string {
   return `/me/${memberLinkToken(ctx.deps.signer, memberId)}`;
 }
 
-/** The member page's full address: the HTTPS address when the box serves one (as the card holder's QR). */
-export function memberLinkUrl(ctx: Ctx, memberId: string): string {
+/** Where a member link points: the box's public address (online-sales settings) or the address this browser used. */
+export interface MemberLinkOrigin {
+  readonly origin: string;
+  readonly source: "public" | "request";
+}
+
+/**
+ * The origin of the member's link. A letter is printed once and opened from home: the public
+ * address of the online-sales settings (the one order e-mails link to) when set; else the address
+ * the staff browser used (the HTTPS one when the box serves one, as the card holder's QR), which
+ * may be a LAN address that opens only at the venue: the member page says which one it is.
+ */
+export function memberLinkOrigin(ctx: Ctx): MemberLinkOrigin {
+  // Saved normalized (absolute, no trailing slash; it may hold a path prefix), like mail links use it.
+  const publicBaseUrl = readMailSettings(ctx.deps.writer.sqlite).publicBaseUrl;
+  if (publicBaseUrl) return { origin: publicBaseUrl, source: "public" };
   const tls = ctx.deps.tls;
-  const origin = tls ? `https://${ctx.url.hostname}:${tls.httpsPort}` : ctx.url.origin;
-  return `${origin}${memberLinkPath(ctx, memberId)}`;
+  return { origin: tls ? `https://${ctx.url.hostname}:${tls.httpsPort}` : ctx.url.origin, source: "request" };
+}
+
+/** The member page's full address (see memberLinkOrigin). */
+export function memberLinkUrl(ctx: Ctx, memberId: string, origin: MemberLinkOrigin = memberLinkOrigin(ctx)): string {
+  return `${origin.origin}${memberLinkPath(ctx, memberId)}`;
 }
 
 /**

@@ -26,7 +26,7 @@ import { MemberPage, MembersPage, type MemberValues } from "../../ui/pages/walle
 import { field, view, type Ctx, operationDeps } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { memberAdminRoutes } from "./members-admin.ts";
-import { attemptMemberForm, fieldAnswers, memberLinkUrl, requireMember, venueTimeZone } from "./members-common.ts";
+import { attemptMemberForm, fieldAnswers, memberLinkOrigin, memberLinkUrl, requireMember, venueTimeZone } from "./members-common.ts";
 import { memberOwnRoutes } from "./members-own.ts";
 import { memberPrivacyRoutes } from "./members-privacy.ts";
 import { attempt } from "./messages.ts";
@@ -88,6 +88,7 @@ export function memberPage(ctx: Ctx, options: MemberPageOptions = {}): Response 
   const cards = cardsOfWallet(sqlite, member.walletId).map((card) => ({ printedNumber: card.printedNumber, holderPath: holderPath(card), state: card.state }));
   const balances = walletBalances(sqlite, member.walletId);
   const erased = member.erasedAtMs !== null;
+  const linkOrigin = memberLinkOrigin(ctx);
   const page = MemberPage({
     view: view(ctx),
     member,
@@ -100,7 +101,8 @@ export function memberPage(ctx: Ctx, options: MemberPageOptions = {}): Response 
     cards,
     balances,
     assets: assetLabels(sqlite),
-    link: erased ? undefined : memberLinkUrl(ctx, member.id),
+    link: erased ? undefined : memberLinkUrl(ctx, member.id, linkOrigin),
+    linkOrigin: erased ? undefined : { origin: linkOrigin.origin, public: linkOrigin.source === "public" },
     canErase: ctx.session?.role === "admin",
     cardUid: options.cardUid,
     notice: options.notice,

@@ -36,6 +36,8 @@ export const membersEn: Record<keyof typeof membersFr, string> = {
   "members.no_products": "No membership product on sale.",
   "members.link": "The member's own page",
   "members.link_help": "A private address, no password: the member sees their membership, cards, balances and tickets there. Give it to them only.",
+  "members.link_origin_public": "This link uses the box's public address ({url}), set in “Online sales”: it opens from the member's home too.",
+  "members.link_origin_request": "This link uses this browser's address ({url}): it may open only on the venue's network. For a printed letter to open from the member's home, an admin sets the box's public address in “Online sales”.",
   "members.link_print": "Print the letter with the QR code",
   "members.privacy": "Personal data (GDPR)",
   "members.export": "Export all their data (JSON)",

@@ -38,6 +38,8 @@ export const membersFr = {
   "members.no_products": "Aucun produit d'adhésion en vente.",
   "members.link": "Page personnelle de l'adhérent",
   "members.link_help": "Adresse privée, sans mot de passe : l'adhérent y voit son adhésion, ses cartes, ses soldes et ses billets. Ne la donnez qu'à lui.",
+  "members.link_origin_public": "Ce lien utilise l'adresse publique de la boîte ({url}), réglée dans « Vente en ligne » : il s'ouvre aussi depuis chez l'adhérent.",
+  "members.link_origin_request": "Ce lien utilise l'adresse de ce navigateur ({url}) : il peut ne s'ouvrir que sur le réseau du lieu. Pour qu'une lettre imprimée s'ouvre depuis chez l'adhérent, un admin règle l'adresse publique de la boîte dans « Vente en ligne ».",
   "members.link_print": "Imprimer le courrier avec le QR code",
   "members.privacy": "Données personnelles (RGPD)",
   "members.export": "Exporter toutes ses données (JSON)",

@@ -237,6 +237,8 @@ interface MemberPageProps {
   readonly assets: readonly AssetLabel[];
   /** The member's private page address, absent for an erased member. */
   readonly link?: string | undefined;
+  /** Where the link points: the public address of the online-sales settings, or this browser's address. */
+  readonly linkOrigin?: { readonly origin: string; readonly public: boolean } | undefined;
   readonly canErase?: boolean | undefined;
   readonly cardUid?: string | undefined;
   readonly notice?: string | undefined;
@@ -446,6 +448,11 @@ export function MemberPage(props: MemberPageProps) {
             </label>
             <input id="member_link" readonly value={props.link} class="wide" />
           </p>
+          {props.linkOrigin ? (
+            <p class={props.linkOrigin.public ? "muted" : "notice"} data-testid="member-link-origin" data-source={props.linkOrigin.public ? "public" : "request"}>
+              {t(props.linkOrigin.public ? "members.link_origin_public" : "members.link_origin_request", { url: props.linkOrigin.origin })}
+            </p>
+          ) : null}
           <p>
             <a class="standalone" href={`/admin/members/${member.id}/letter`}>
               {t("members.link_print")}
