@@ -13,7 +13,7 @@
 import { fail, isAppError, limits } from "../kernel/index.ts";
 import { findRegisterMember, listMemberFields, listMembershipProducts, type MemberField, type MembershipProduct } from "../membership/index.ts";
 import { cancelOrder, createMembershipOrder, isEmailAddress, orderPagePath, readOnlineSalesSettings, type OrderPayment } from "../ticketing/index.ts";
-import { isBoxOfficeSaleMethod, sellAtBoxOffice } from "../pos/index.ts";
+import { boxOfficePointsOfSale, isBoxOfficeSaleMethod, sellAtBoxOffice } from "../pos/index.ts";
 import { MembershipBoxOfficePage, MembershipPublicPage } from "../../ui/pages/membership-sales.tsx";
 import { field, operationDeps, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
@@ -176,6 +176,7 @@ function boxOfficePage(ctx: Ctx, options: { typed?: ReadonlyMap<string, string>;
     typed,
     member,
     error: options.error,
+    boxOffices: boxOfficePointsOfSale(sqlite).map(({ code, name }) => ({ code, name })),
   });
   return keepPrivate(html(String(page), options.status ?? 200));
 }

@@ -28,7 +28,7 @@ import {
   type TicketPrice,
   type TicketProduct,
 } from "../ticketing/index.ts";
-import { isBoxOfficeSaleMethod, refundOrderByVoid, saleOfOrder, sellAtBoxOffice } from "../pos/index.ts";
+import { boxOfficePointsOfSale, isBoxOfficeSaleMethod, refundOrderByVoid, saleOfOrder, sellAtBoxOffice } from "../pos/index.ts";
 import { fr } from "../../ui/i18n/fr.ts";
 import type { MessageKey } from "../../ui/i18n/index.ts";
 import { centsInput, OrderPage, OrdersPage, ProductPage, type ProductSettingsForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
@@ -213,6 +213,8 @@ function typedSellForm(ctx: Ctx, prices: readonly TicketPrice[]): SellFormValues
     buyerPhone: field(ctx, "buyer_phone"),
     holders: field(ctx, "holders"),
     payment: field(ctx, "payment"),
+    boxOffices: boxOfficePointsOfSale(ctx.deps.writer.sqlite).map(({ code, name }) => ({ code, name })),
+    pointOfSale: field(ctx, "point_of_sale"),
   };
 }
 

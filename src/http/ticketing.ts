@@ -6,7 +6,7 @@
 import { renderSVG } from "uqr";
 import { appendEvent } from "../auth/index.ts";
 import { fail } from "../kernel/index.ts";
-import { instantOfLocal } from "../pos/index.ts";
+import { boxOfficePointsOfSale, instantOfLocal } from "../pos/index.ts";
 import {
   agendaCalendar,
   conflictCount,
@@ -199,7 +199,8 @@ export function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = 
     visibilities: EVENT_VISIBILITIES,
     products: listProducts(ctx.deps.writer.sqlite, event.id).map((product) => ({ ...product, prices: listPrices(ctx.deps.writer.sqlite, product.id) })),
     productForm: options.productForm,
-    sell: options.sell ?? emptySellForm(ctx.deps.newId()),
+    // The open box offices: a select on the sell form when several (pos/order-sales.ts).
+    sell: options.sell ?? { ...emptySellForm(ctx.deps.newId()), boxOffices: boxOfficePointsOfSale(ctx.deps.writer.sqlite).map(({ code, name }) => ({ code, name })) },
     door: { lists: listCheckinLists(ctx.deps.writer.sqlite, event.id).length, conflicts: conflictCount(ctx.deps.writer.sqlite, event.id) },
     waiting: waitingCount(ctx.deps.writer.sqlite, event.id),
     image: { url: event.imageUrl, size: withImageSizes(ctx, [event])[0]!.imageSize },

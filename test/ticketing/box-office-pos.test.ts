@@ -6,10 +6,12 @@
 // sale; a pay-on-site order marked paid after a price change is one sale of the order's own
 // amount; a refund voids the sale (tickets revoked); a till's cash session does not count the box
 // office's cash; the day's Z (venue and box office) holds the sale, the void, the cash and the
-// VAT at 5.5 %, the grand total moves by the net; and the fiscal chain verifies.
+// VAT at 5.5 %, the grand total moves by the net; the fiscal chain verifies; with two box offices
+// the forms offer a select and the sale is recorded at the one chosen.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { FakeClock } from "../../src/kernel/index.ts";
 import { cashFigures, closeDay, findCashSession, createSale, openCashSession, verifyFiscalJournal, type PosActor } from "../../src/pos/index.ts";
+import { saveMembershipProduct } from "../../src/membership/index.ts";
 import { savePrice } from "../../src/ticketing/index.ts";
 import { ADMIN, Client } from "../helpers/box.ts";
 import { addBoxOffice } from "../helpers/box-office.ts";
@@ -160,5 +162,29 @@ describe("box-office orders are point-of-sale sales", () => {
     expect(venueZ.grandTotal).toBe(1950);
     const check = verifyFiscalJournal(sqlite(), pos.box.signer.publicKey);
     expect(check).toMatchObject({ ok: true, grandTotal: 1950 });
+  });
+
+  test("with two box offices the forms offer a select; the one chosen records the sale; an unknown one is refused and writes nothing", async () => {
+    addBoxOffice(pos.box, "guichet-2", "Guichet <2>");
+    // The night has passed: the session timed out.
+    admin = new Client(pos.box);
+    expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(303);
+    const response = await admin.get(`/admin/ticketing/events/${eventId}`);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('<select id="point_of_sale" name="point_of_sale">');
+    expect(page).toContain(">Guichet &lt;2&gt;</option>");
+    const yearId = pos.box.writer.transact((tx) => saveMembershipProduct(tx, pos.box.deps, { name: "Adhésion", duration: "rolling_year", amountMinor: 1500, position: 1 }).id);
+    expect(await (await admin.get("/admin/members/sell")).text()).toContain('<select id="point_of_sale" name="point_of_sale">');
+    const membership = await admin.post("/admin/members/sell", { order_key: "k".repeat(26), product_id: yearId, buyer_name: "Léa", buyer_email: "lea@example.org", payment: "cash", point_of_sale: "guichet-2" });
+    expect(membership.status).toBe(303);
+    expect(saleOfOrder(/orders\/([^?]+)/.exec(membership.headers.get("location")!)![1]!)).toMatchObject({ total: 1500, pos: "guichet-2" });
+    const counts = rowCounts(pos.box);
+    const unknown = await admin.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${productId}`]: "1", payment: "cash", point_of_sale: "main" });
+    expect(unknown.status).toBe(404); // point_of_sale_unknown
+    expect(rowCounts(pos.box)).toEqual(counts);
+    const sold = await admin.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${productId}`]: "1", payment: "terminal", point_of_sale: "guichet-2" });
+    expect(sold.status).toBe(303);
+    expect(saleOfOrder(orderIdOf(sold))).toMatchObject({ total: 2000, pos: "guichet-2" });
   });
 });

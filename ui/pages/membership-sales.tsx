@@ -10,6 +10,7 @@ import type { MessageKey } from "../i18n/index.ts";
 import { formatDate, type View } from "../view.ts";
 import { decimalText, formatEuros, Notices } from "./wallet-common.tsx";
 import { FieldInputs, MembersTabs, type FieldView } from "./wallet-members.tsx";
+import { BoxOfficeSelect, type BoxOfficeChoice } from "./box-office-select.tsx";
 
 export interface MembershipOffer {
   readonly id: string;
@@ -34,6 +35,8 @@ export interface MembershipSaleFormProps {
   /** The member sold to (box office, from a member's page): no buyer fields then. */
   readonly member?: { readonly id: string; readonly name: string } | undefined;
   readonly error?: string | undefined;
+  /** The box office: its open points of sale of kind box_office (a select when several; box-office-select.tsx). */
+  readonly boxOffices?: readonly BoxOfficeChoice[] | undefined;
 }
 
 export function durationText(view: View, offer: Pick<MembershipOffer, "duration" | "customDays">): string {
@@ -54,7 +57,7 @@ function paymentKey(choice: string): MessageKey {
   return `membership_sale.pay_${choice}` as MessageKey;
 }
 
-export function MembershipSaleForm({ view, action, products, fields, payments, orderKey, typed, member, error }: MembershipSaleFormProps) {
+export function MembershipSaleForm({ view, action, products, fields, payments, orderKey, typed, member, error, boxOffices }: MembershipSaleFormProps) {
   const { t } = view;
   const chosenProduct = typed.get("product_id") ?? (products.length === 1 ? products[0]!.id : "");
   const chosenPayment = typed.get("payment") ?? payments[0] ?? "";
@@ -126,6 +129,7 @@ export function MembershipSaleForm({ view, action, products, fields, payments, o
           </label>
         ))}
       </fieldset>
+      <BoxOfficeSelect view={view} boxOffices={boxOffices} chosen={typed.get("point_of_sale")} />
       <button type="submit" class="primary">
         {t("membership_sale.submit")}
       </button>

@@ -10,6 +10,7 @@ import type { View } from "../view.ts";
 import { eventTime } from "./agenda.tsx";
 import { OrderMemberships, type OrderPageMembership } from "./membership-sales.tsx";
 import { formatEuros, Notices } from "./wallet-common.tsx";
+import { BoxOfficeSelect, type BoxOfficeChoice } from "./box-office-select.tsx";
 
 export const PRICE_KINDS = ["full", "reduced", "member", "free"] as const;
 /** What the box office takes: no cashless card here (that is the till's), and pay on site. */
@@ -196,6 +197,9 @@ export interface SellFormValues {
   readonly buyerPhone: string;
   readonly holders: string;
   readonly payment: string;
+  /** The open box offices (a select when several) and the one chosen (box-office-select.tsx). */
+  readonly boxOffices?: readonly BoxOfficeChoice[] | undefined;
+  readonly pointOfSale?: string | undefined;
 }
 
 export function emptySellForm(idempotencyKey: string): SellFormValues {
@@ -251,6 +255,7 @@ export function SellForm({ view, eventId, products, form }: { view: View; eventI
           </label>
         ))}
       </fieldset>
+      <BoxOfficeSelect view={view} boxOffices={form.boxOffices} chosen={form.pointOfSale} />
       <button type="submit" class="primary">
         {t("sell.submit")}
       </button>
