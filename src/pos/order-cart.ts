@@ -10,7 +10,7 @@
 import { assert, fail, money } from "../kernel/index.ts";
 import type { Sqlite, Tx } from "../db/index.ts";
 import { findMembershipProduct } from "../membership/index.ts";
-import { findEvent, findOrder, findProduct, type Order, type OrderLine } from "../ticketing/index.ts";
+import { findEvent, findOrder, findPrice, findProduct, type Order, type OrderLine } from "../ticketing/index.ts";
 import type { Item } from "./catalogue.ts";
 import { membershipItemId } from "./membership-items.ts";
 import type { PricedCart, PricedLine } from "./pricing.ts";
@@ -63,7 +63,9 @@ function lineItem(sqlite: Sqlite, line: OrderLine): Item {
     const product = line.productId === null ? undefined : findProduct(sqlite, line.productId);
     assert(product !== undefined, "a ticket line names its product");
     const title = findEvent(sqlite, product.eventId)?.title ?? "";
-    return itemOf(ticketItemId(product.id), title === "" ? line.label : `${title} · ${line.label}`, product.vatRateBp, line.unitMinor, line.priceId ?? product.id, line.label);
+    // Named as the till names a ticket ("Event · Product"), the price's label beside it.
+    const priceLabel = (line.priceId === null ? undefined : findPrice(sqlite, line.priceId)?.label) ?? line.label;
+    return itemOf(ticketItemId(product.id), title === "" ? product.name : `${title} · ${product.name}`, product.vatRateBp, line.unitMinor, line.priceId ?? product.id, priceLabel);
   }
   if (line.kind === "membership") {
     const product = line.productId === null ? undefined : findMembershipProduct(sqlite, line.productId);

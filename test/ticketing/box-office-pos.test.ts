@@ -100,11 +100,11 @@ describe("box-office orders are point-of-sale sales", () => {
     expect(sqlite().query<{ n: number }, [string]>("SELECT count(*) AS n FROM sales WHERE point_of_sale = ?").get("billetterie")!.n).toBe(1);
     const record = sqlite().query<{ kind: string; payload: string }, [number]>("SELECT kind, payload FROM fiscal_records WHERE seq = ?").get(cashSale.fiscal!)!;
     expect(record.kind).toBe("sale");
-    const payload = JSON.parse(record.payload) as { total: number; vat: unknown; payments: Array<{ method: string; amount: number }>; lines: Array<{ item_id: string; quantity: number; amount: number; vat_rate_bp: number }> };
+    const payload = JSON.parse(record.payload) as { total: number; vat: unknown; payments: Array<{ method: string; amount: number }>; lines: Array<{ item_id: string; name: string; price_label: string; unit_amount: number; quantity: number; amount: number; vat_rate_bp: number }> };
     expect(payload.total).toBe(3000);
     expect(payload.vat).toEqual([{ rate_bp: 550, incl: 3000, vat: 156, excl: 2844 }]);
     expect(payload.payments).toEqual([{ method: "cash", amount: 3000, tendered: 3000, card_id: null, entry_seq: null }] as never);
-    expect(payload.lines).toMatchObject([{ item_id: `tp_${productId}`, quantity: 2, amount: 3000, vat_rate_bp: 550 }]);
+    expect(payload.lines).toMatchObject([{ item_id: `tp_${productId}`, name: "Concert · Concert", price_label: "Plein tarif", unit_amount: 1500, quantity: 2, amount: 3000, vat_rate_bp: 550 }]);
     // The same form again: the same order, nothing more written.
     const counts = rowCounts(pos.box);
     const again = await admin.post(`/admin/ticketing/events/${eventId}/orders`, form);
