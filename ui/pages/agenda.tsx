@@ -29,7 +29,14 @@ function EventCard({ view, event, linked }: { view: View; event: AgendaEvent; li
   const { t } = view;
   return (
     <article class="agenda-event">
-      <h2>{linked ? <a href={`/agenda/${encodeURIComponent(event.id)}`} safe>{event.title}</a> : <span safe>{event.title}</span>}</h2>
+      {/* On the event's own page the title is already the page's h1. */}
+      {linked ? (
+        <h2>
+          <a href={`/agenda/${encodeURIComponent(event.id)}`} safe>
+            {event.title}
+          </a>
+        </h2>
+      ) : null}
       <p>
         <time datetime={new Date(event.startsAtMs).toISOString()} safe>
           {eventTime(view, event.startsAtMs)}
@@ -96,7 +103,8 @@ export function AgendaEventPage({ view, event, shareUrl, children }: { view: Vie
   return (
     <Layout view={view} title={event.title}>
       <EventCard view={view} event={event} linked={false} />
-      {children}
+      {/* Without an order form the visitor would not know whether tickets exist: say so. */}
+      {children ? children : <p class="muted">{t("agenda.not_sold_online")}</p>}
       <p>
         <label for="share">{t("agenda.share")}</label>
         <input id="share" readonly value={shareUrl} />

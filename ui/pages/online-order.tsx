@@ -41,10 +41,26 @@ const QUANTITY_MAX = 20;
 export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donations, orderKey, typed, error }: OrderFormProps) {
   const { t } = view;
   const chosen = typed.get("payment") ?? (payOnline ? "online" : "on_site");
+  // A product's only price needs no label of its own ("Tarif réduit", not "Tarif réduit · Plein tarif").
+  const pricesPerProduct = new Map<string, number>();
+  for (const price of prices) pricesPerProduct.set(price.productName, (pricesPerProduct.get(price.productName) ?? 0) + 1);
+  const allSoldOut = prices.every((price) => price.left !== null && price.left <= 0);
+  if (allSoldOut && !donations) {
+    // Nothing left to buy: no form to fill in for nothing (the waiting list follows, when open).
+    return (
+      <section class="online-order" aria-labelledby="order-title">
+        <h2 id="order-title">{t("online_order.title")}</h2>
+        <Notices error={error} />
+        <p>{t("online_order.all_sold_out")}</p>
+      </section>
+    );
+  }
   return (
     <section class="online-order" aria-labelledby="order-title">
       <h2 id="order-title">{t("online_order.title")}</h2>
       <Notices error={error} />
+      {/* Sold out, but a donation alone can still be given: say so before the form. */}
+      {allSoldOut ? <p>{t("online_order.all_sold_out")}</p> : null}
       <form method="post" action={`/agenda/${encodeURIComponent(eventId)}/order`} class="form narrow">
         <CsrfField view={view} />
         <input type="hidden" name="order_key" value={orderKey} />
@@ -64,7 +80,13 @@ export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donatio
                 <tr>
                   <th scope="row">
                     <label for={`q_${price.id}`}>
-                      <span safe>{price.productName}</span> · <span safe>{price.label}</span>
+                      <span safe>{price.productName}</span>
+                      {pricesPerProduct.get(price.productName) === 1 ? null : (
+                        <>
+                          {" · "}
+                          <span safe>{price.label}</span>
+                        </>
+                      )}
                     </label>
                   </th>
                   <td>
@@ -80,7 +102,7 @@ export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donatio
                       formatEuros(view, price.amountMinor)
                     )}
                   </td>
-                  <td>
+                  <td data-label={t("online_order.quantity")}>
                     {soldOut ? (
                       <span class="badge">{t("online_order.sold_out")}</span>
                     ) : (
@@ -103,7 +125,7 @@ export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donatio
         <input id="buyer_name" name="buyer_name" required maxlength="200" autocomplete="name" value={typed.get("buyer_name") ?? ""} />
         <label for="buyer_email">{t("online_order.buyer_email")}</label>
         <input id="buyer_email" name="buyer_email" type="email" required maxlength="200" autocomplete="email" value={typed.get("buyer_email") ?? ""} />
-        <fieldset>
+        <fieldset class="choices">
           <legend>{t("online_order.payment")}</legend>
           {payOnline ? (
             <label>
