@@ -304,7 +304,7 @@ function orderPage(ctx: Ctx, order: Order, options: { notice?: string | undefine
     if (!titles.has(ticket.eventId)) titles.set(ticket.eventId, findEvent(sqlite, ticket.eventId)?.title ?? "");
     return { id: ticket.id, holderName: ticket.holderName, productName: ticket.productName, priceLabel: ticket.priceLabel, state: ticket.state, eventTitle: titles.get(ticket.eventId)! };
   });
-  const page = OrderPage({ view: view(ctx), order: { ...order, tickets, sale: saleOfOrder(sqlite, order) }, notice: options.notice, error: options.error, mail: orderMailState(ctx, order.id), memberships: orderMembershipsView(ctx, order) });
+  const page = OrderPage({ view: view(ctx), order: { ...order, tickets, sale: saleOfOrder(sqlite, order), boxOffices: boxOfficePointsOfSale(sqlite).map(({ code, name }) => ({ code, name })) }, notice: options.notice, error: options.error, mail: orderMailState(ctx, order.id), memberships: orderMembershipsView(ctx, order) });
   return html(String(page), options.status ?? 200);
 }
 

@@ -186,5 +186,11 @@ describe("box-office orders are point-of-sale sales", () => {
     const sold = await admin.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${productId}`]: "1", payment: "terminal", point_of_sale: "guichet-2" });
     expect(sold.status).toBe(303);
     expect(saleOfOrder(orderIdOf(sold))).toMatchObject({ total: 2000, pos: "guichet-2" });
+    // Taking a pay-on-site order's payment: the same choice.
+    const onSite = await admin.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${productId}`]: "1", buyer_name: "Zoé", payment: "pay_on_site" });
+    const onSitePath = `/admin/ticketing/orders/${orderIdOf(onSite)}`;
+    expect(await (await admin.get(onSitePath)).text()).toContain('<select id="point_of_sale" name="point_of_sale">');
+    expect((await admin.post(`${onSitePath}/pay`, { method: "cash", point_of_sale: "guichet-2" })).status).toBe(200);
+    expect(saleOfOrder(orderIdOf(onSite))).toMatchObject({ total: 2000, pos: "guichet-2" });
   });
 });

@@ -344,6 +344,8 @@ export interface OrderView extends OrderListRow {
   readonly holdUntilMs: number | null;
   /** The point-of-sale sale that took the payment (box office in cash or by terminal, or the till), if any. */
   readonly sale?: { readonly number: number; readonly voided: boolean } | undefined;
+  /** The open box offices, for taking a payment in cash or by terminal (a select when several). */
+  readonly boxOffices?: readonly BoxOfficeChoice[] | undefined;
   readonly lines: readonly { readonly kind: string; readonly label: string; readonly unitMinor: number; readonly quantity: number; readonly amountMinor: number }[];
   readonly tickets: readonly { readonly id: string; readonly holderName: string; readonly productName: string; readonly priceLabel: string | null; readonly state: string; readonly eventTitle: string }[];
 }
@@ -369,6 +371,7 @@ function OrderActions({ view, order }: { view: View; order: OrderView }) {
           <CsrfField view={view} />
           <label for="pay_method">{t("order.payment")}</label>
           <MethodSelect view={view} id="pay_method" methods={order.totalMinor === 0 ? ["free"] : MARK_PAID_METHODS.filter((method) => method !== "free")} />
+          {order.totalMinor > 0 && <BoxOfficeSelect view={view} boxOffices={order.boxOffices} chosen={undefined} />}
           <button type="submit" class="primary">
             {t("order.mark_paid")}
           </button>
