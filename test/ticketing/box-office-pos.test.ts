@@ -7,11 +7,12 @@
 // amount; a refund voids the sale (tickets revoked); a till's cash session does not count the box
 // office's cash; the day's Z (venue and box office) holds the sale, the void, the cash and the
 // VAT at 5.5 %, the grand total moves by the net; the fiscal chain verifies; with two box offices
-// the forms offer a select and the sale is recorded at the one chosen.
+// the forms offer a select and the sale is recorded at the one chosen; a membership sold in cash
+// and refunded voids its sale and ends the membership.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { FakeClock } from "../../src/kernel/index.ts";
 import { cashFigures, closeDay, findCashSession, createSale, openCashSession, verifyFiscalJournal, type PosActor } from "../../src/pos/index.ts";
-import { saveMembershipProduct } from "../../src/membership/index.ts";
+import { membershipOf, saveMembershipProduct } from "../../src/membership/index.ts";
 import { savePrice } from "../../src/ticketing/index.ts";
 import { ADMIN, Client } from "../helpers/box.ts";
 import { addBoxOffice } from "../helpers/box-office.ts";
@@ -178,7 +179,14 @@ describe("box-office orders are point-of-sale sales", () => {
     expect(await (await admin.get("/admin/members/sell")).text()).toContain('<select id="point_of_sale" name="point_of_sale">');
     const membership = await admin.post("/admin/members/sell", { order_key: "k".repeat(26), product_id: yearId, buyer_name: "Léa", buyer_email: "lea@example.org", payment: "cash", point_of_sale: "guichet-2" });
     expect(membership.status).toBe(303);
-    expect(saleOfOrder(/orders\/([^?]+)/.exec(membership.headers.get("location")!)![1]!)).toMatchObject({ total: 1500, pos: "guichet-2" });
+    const membershipOrderId = /orders\/([^?]+)/.exec(membership.headers.get("location")!)![1]!;
+    expect(saleOfOrder(membershipOrderId)).toMatchObject({ total: 1500, pos: "guichet-2" });
+    const memberId = sqlite().query<{ id: string }, [string]>("SELECT member_id AS id FROM orders WHERE id = ?").get(membershipOrderId)!.id;
+    expect(membershipOf(sqlite(), memberId, clock.nowMs()).valid).toBe(true);
+    // Refunded: the sale is voided and the membership ends.
+    expect((await admin.post(`/admin/ticketing/orders/${membershipOrderId}/refund`, {})).status).toBe(200);
+    expect(saleOfOrder(membershipOrderId)!.id).toBe(sqlite().query<{ id: string }, [string]>("SELECT sale_id AS id FROM sale_voids WHERE sale_id = ?").get(saleOfOrder(membershipOrderId)!.id)!.id);
+    expect(membershipOf(sqlite(), memberId, clock.nowMs()).valid).toBe(false);
     const counts = rowCounts(pos.box);
     const unknown = await admin.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${productId}`]: "1", payment: "cash", point_of_sale: "main" });
     expect(unknown.status).toBe(404); // point_of_sale_unknown
