@@ -268,7 +268,8 @@ function orderPage(ctx: Ctx, order: Order, options: { returned?: "paid" | "cance
   const tickets = orderTickets(sqlite, order.id).map((ticket) => ({
     id: ticket.id,
     eventTitle: titleOf(ticket.eventId),
-    productName: ticket.priceLabel ? `${ticket.productName} · ${ticket.priceLabel}` : ticket.productName,
+    // "Plein tarif · Plein tarif" says nothing more than "Plein tarif" (as the tickets mail does).
+    productName: ticket.priceLabel && ticket.priceLabel !== ticket.productName ? `${ticket.productName} · ${ticket.priceLabel}` : ticket.productName,
     holderName: ticket.holderName,
     state: ticket.state,
     qrSvg: showQr && ticket.state === "valid" ? renderSVG(ticket.qr, { border: 2 }) : null,

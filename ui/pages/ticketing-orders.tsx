@@ -487,7 +487,7 @@ export function OrderPage({
           <ul class="tickets">
             {order.tickets.map((ticket) => (
               <li data-ticket-state={ticket.state}>
-                <span safe>{`${ticket.eventTitle} · ${ticket.productName}${ticket.priceLabel ? ` · ${ticket.priceLabel}` : ""} · ${ticket.holderName || "—"}`}</span>{" "}
+                <span safe>{`${ticket.eventTitle} · ${ticket.productName}${ticket.priceLabel && ticket.priceLabel !== ticket.productName ? ` · ${ticket.priceLabel}` : ""} · ${ticket.holderName || "—"}`}</span>{" "}
                 <span class="muted">({ticket.state === "valid" ? t("order.ticket_valid") : t("order.ticket_revoked")})</span>{" "}
                 <a href={`/admin/ticketing/tickets/${encodeURIComponent(ticket.id)}`} aria-label={t("order.ticket_print_named", { name: ticket.holderName || ticket.productName })}>
                   {t("order.ticket_print")}
@@ -498,9 +498,10 @@ export function OrderPage({
         </>
       )}
       {mail?.resent && <Notices notice={t("order_mail.resent")} />}
-      {mail && mail.state !== undefined && <p class="muted">{t(`order_mail.${mail.state}`, { email: order.buyerEmail })}</p>}
+      {/* With e-mail off, "waiting to be sent" beside "no e-mail is sent" reads as a contradiction: the off sentence says it all. */}
+      {mail && mail.state !== undefined && !(mail.state === "queued" && !mail.configured) && <p class="muted">{t(`order_mail.${mail.state}`, { email: order.buyerEmail })}</p>}
       {mail && !mail.configured && order.tickets.length > 0 && <p class="muted">{t("email_settings.off")}</p>}
-      {mail && order.buyerEmail !== "" && (order.state === "paid" || order.state === "pay_on_site") && order.tickets.some((ticket) => ticket.state === "valid") && (
+      {mail && mail.configured && order.buyerEmail !== "" && (order.state === "paid" || order.state === "pay_on_site") && order.tickets.some((ticket) => ticket.state === "valid") && (
         <form method="post" action={`/admin/ticketing/orders/${encodeURIComponent(order.id)}/resend`} class="no-print">
           <CsrfField view={view} />
           <button type="submit">{t("order_mail.resend")}</button>

@@ -1,0 +1,58 @@
+// Proves two wordings of a box office order's page, through the real router on a real SQLite box:
+// with e-mail not configured, the page says so once, without also saying the tickets mail is
+// "waiting to be sent", and offers no "send again" button (it could not send); a ticket whose price
+// label is its product's name is listed once ("Plein tarif"), not "Plein tarif · Plein tarif", on the
+// box office page and in the ticket's heading on the buyer's own page.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { FakeClock } from "../../src/kernel/index.ts";
+import { createOrder, orderPagePath } from "../../src/ticketing/index.ts";
+import { Client, setUp, testBox, type TestBox } from "../helpers/box.ts";
+import { HOUR, makeEvent, makeProduct } from "../helpers/orders.ts";
+
+const NOW = Date.UTC(2030, 4, 10, 12, 0);
+let box: TestBox;
+let admin: Client;
+let orderId = "";
+let buyerPath = "";
+
+beforeAll(async () => {
+  box = testBox({ clock: new FakeClock(NOW) });
+  await setUp(box);
+  admin = new Client(box);
+  expect((await admin.login()).status).toBe(303);
+  const eventId = makeEvent(box, NOW + 48 * HOUR, { title: "Conte" });
+  // makeProduct's first price is labelled "Plein tarif", as the admin form's is.
+  const priceId = makeProduct(box, eventId, { name: "Plein tarif" }).id;
+  const order = box.writer.transact((tx) =>
+    createOrder(tx, { newId: box.deps.newId, signer: box.signer, random: box.deps.random }, {
+      lines: [{ kind: "ticket", priceId, quantity: 1 }],
+      buyer: { name: "Léa", email: "lea@example.org" },
+      channel: "box_office",
+      payment: { state: "paid", method: "cash" },
+      idempotencyKey: "wording-1",
+      nowMs: NOW,
+    }),
+  );
+  orderId = order.id;
+  buyerPath = orderPagePath(box.signer, order);
+});
+afterAll(() => box.dispose());
+
+describe("a box office order's page", () => {
+  test("e-mail not configured: said once, no 'waiting to be sent', no send-again button", async () => {
+    const html = await (await admin.get(`/admin/ticketing/orders/${orderId}`)).text();
+    expect(html).toContain("E-mail non configuré : les billets sont affichés et imprimés seulement");
+    expect(html).not.toContain("en attente d'envoi");
+    expect(html).not.toContain(`action="/admin/ticketing/orders/${orderId}/resend"`);
+  });
+
+  test("a price labelled as its product is named once, on the box office page and the buyer's page", async () => {
+    const html = await (await admin.get(`/admin/ticketing/orders/${orderId}`)).text();
+    expect(html).toContain("Conte · Plein tarif · Léa");
+    expect(html).not.toContain("Conte · Plein tarif · Plein tarif");
+    const buyer = await (await new Client(box).get(buyerPath)).text();
+    // The ticket's heading; the order line's label ("Plein tarif · Plein tarif") is stored with the order and left as is.
+    expect(buyer).toContain("<h3><span>Conte</span> · <span>Plein tarif</span></h3>");
+    expect(buyer).not.toContain("<span>Plein tarif · Plein tarif</span>");
+  });
+});
