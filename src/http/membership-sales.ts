@@ -5,21 +5,20 @@
  * (CSRF like every form, the online order form's per-address rate limit, its idempotent form key)
  * and sends the buyer to their order page `/orders/:reference?k=` (online-sales.ts), which shows the
  * membership once paid. Paying online goes through the same held order and checkout as tickets
- * (startCheckout in online-sales.ts); paying on site grants the membership when the box office
+ * (continueToPayment in online-sales.ts); paying on site grants the membership when the box office
  * marks the order paid. Box office: `GET|POST /admin/members/sell` (staff), the same form with
  * cash, terminal, free or pay on site, optionally for a member named by `?member=<id>`; it ends on
  * the order's admin page. The order and the answers are written by createMembershipOrder.
  */
-import { fail, isAppError, limits } from "../kernel/index.ts";
+import { fail, limits } from "../kernel/index.ts";
 import { findRegisterMember, listMemberFields, listMembershipProducts, type MemberField, type MembershipProduct } from "../membership/index.ts";
-import { cancelOrder, createMembershipOrder, isEmailAddress, orderPagePath, readOnlineSalesSettings, type OrderPayment } from "../ticketing/index.ts";
+import { createMembershipOrder, isEmailAddress, readOnlineSalesSettings, type OrderPayment } from "../ticketing/index.ts";
 import { boxOfficePointsOfSale, isBoxOfficeSaleMethod, sellAtBoxOffice } from "../pos/index.ts";
 import { MembershipBoxOfficePage, MembershipPublicPage } from "../../ui/pages/membership-sales.tsx";
 import { field, operationDeps, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attemptMemberForm, fieldAnswers, venueTimeZone } from "./members-common.ts";
-import { errorText } from "./messages.ts";
-import { currentProvider, keepPrivate, newOrderKey, ORDER_KEY_PATTERN, startCheckout, toCheckout, tooMany } from "./online-sales.ts";
+import { continueToPayment, currentProvider, keepPrivate, newOrderKey, ORDER_KEY_PATTERN, tooMany } from "./online-sales.ts";
 import { html, redirect } from "./respond.ts";
 import type { Route } from "./router.ts";
 import { parseEuros } from "./till-state.ts";
@@ -140,18 +139,9 @@ async function buyMembership(ctx: Ctx): Promise<Response> {
     };
     return deps.writer.submit((tx) => createMembershipOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, input));
   });
-  if (!created.ok) return publicPage(ctx, { typed: ctx.fields, error: created.message, status: statusForCode(created.code) });
-  const order = created.value;
-  if (order.state !== "held" || !provider) return redirect(orderPagePath(deps.signer, order));
-  try {
-    return toCheckout(ctx, await startCheckout(ctx, order, provider, settings));
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    deps.logger.log("warn", "online payment could not start", { order_id: order.id, code: error.code, message: error.message });
-    // The form comes back with a new key, so sending it again makes a new order.
-    await deps.writer.submit((tx) => cancelOrder(tx, { newId: deps.newId, signer: deps.signer }, { orderId: order.id, nowMs: nowMs(ctx), actor: "buyer" })).catch(() => undefined);
-    return publicPage(ctx, { typed: ctx.fields, error: errorText(ctx.t, error), status: statusForCode(error.code) });
-  }
+  const again = (message: string, code: string) => publicPage(ctx, { typed: ctx.fields, error: message, status: statusForCode(code) });
+  if (!created.ok) return again(created.message, created.code);
+  return continueToPayment(ctx, created.value, provider, settings, again);
 }
 
 // The box office's form.

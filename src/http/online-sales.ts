@@ -192,12 +192,12 @@ function formBuyer(ctx: Ctx): { name: string; email: string } {
 }
 
 /** The step to the provider's page (not a redirect: see CheckoutRedirectPage). */
-export function toCheckout(ctx: Ctx, url: string): Response {
+function toCheckout(ctx: Ctx, url: string): Response {
   return keepPrivate(html(String(CheckoutRedirectPage({ view: view(ctx), url }))));
 }
 
 /** Starts the provider's checkout for a held order, which keeps its checkout reference; answers the provider's page. */
-export async function startCheckout(ctx: Ctx, order: Order, provider: PaymentProvider, settings: OnlineSalesSettings): Promise<string> {
+async function startCheckout(ctx: Ctx, order: Order, provider: PaymentProvider, settings: OnlineSalesSettings): Promise<string> {
   const [path, query] = orderPagePath(ctx.deps.signer, order).split("?") as [string, string];
   const base = baseUrl(ctx, settings);
   const started = await provider.startCheckout({
@@ -209,6 +209,31 @@ export async function startCheckout(ctx: Ctx, order: Order, provider: PaymentPro
   });
   await ctx.deps.writer.submit((tx) => attachCheckout(tx, { orderId: order.id, provider: provider.name, providerRef: started.providerRef }));
   return started.redirectUrl;
+}
+
+/**
+ * Where the buyer of a new order goes: its order page, or (a held order, online payment configured)
+ * the provider's checkout. If the checkout cannot start, the held order is cancelled at once (its
+ * places come back) and `formAgain` answers the form with the error; the form gets a new key, so
+ * sending it again makes a new order. Used by the ticket order form and the membership form.
+ */
+export async function continueToPayment(
+  ctx: Ctx,
+  order: Order,
+  provider: PaymentProvider | undefined,
+  settings: OnlineSalesSettings,
+  formAgain: (message: string, code: string) => Response,
+): Promise<Response> {
+  const { deps } = ctx;
+  if (order.state !== "held" || !provider) return redirect(orderPagePath(deps.signer, order));
+  try {
+    return toCheckout(ctx, await startCheckout(ctx, order, provider, settings));
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    deps.logger.log("warn", "online payment could not start", { order_id: order.id, code: error.code, message: error.message });
+    await deps.writer.submit((tx) => cancelOrder(tx, { newId: deps.newId, signer: deps.signer }, { orderId: order.id, nowMs: nowMs(ctx), actor: "buyer" })).catch(() => undefined);
+    return formAgain(errorText(ctx.t, error), error.code);
+  }
 }
 
 async function placeOrder(ctx: Ctx): Promise<Response> {
@@ -231,17 +256,7 @@ async function placeOrder(ctx: Ctx): Promise<Response> {
     return deps.writer.submit((tx) => createOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, input));
   });
   if (!created.ok) return again(created.message, created.code);
-  const order = created.value;
-  if (order.state !== "held" || !provider) return redirect(orderPagePath(deps.signer, order));
-  try {
-    return toCheckout(ctx, await startCheckout(ctx, order, provider, settings));
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    deps.logger.log("warn", "online payment could not start", { order_id: order.id, code: error.code, message: error.message });
-    // The places come back at once; the form gets a new key, so sending it again makes a new order.
-    await deps.writer.submit((tx) => cancelOrder(tx, { newId: deps.newId, signer: deps.signer }, { orderId: order.id, nowMs: nowMs(ctx), actor: "buyer" })).catch(() => undefined);
-    return again(errorText(ctx.t, error), error.code);
-  }
+  return continueToPayment(ctx, created.value, provider, settings, again);
 }
 
 // The buyer's order page.
