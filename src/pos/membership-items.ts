@@ -13,9 +13,9 @@
 import { fail, money, type Money } from "../kernel/index.ts";
 import type { Sqlite } from "../db/index.ts";
 import { findMembershipProduct, listMembershipProducts, type MembershipProduct } from "../membership/index.ts";
-import { CATALOGUE_LIMITS, type Item, type ItemPrice } from "./catalogue.ts";
+import type { Item, ItemPrice } from "./catalogue.ts";
+import { activePointsOfSale, freeAmountOf, orderItem } from "./order-items.ts";
 import type { CartLineInput, PricedLine } from "./pricing.ts";
-import { TICKET_PAYMENT_METHODS } from "./ticket-items.ts";
 
 export const MEMBERSHIP_ITEM_PREFIX = "mp_";
 
@@ -37,25 +37,15 @@ function itemPriceOf(product: MembershipProduct): ItemPrice {
 }
 
 function itemOf(sqlite: Sqlite, product: MembershipProduct): Item {
-  const pointsOfSale = sqlite.query<{ code: string }, [number]>("SELECT code FROM points_of_sale WHERE active = 1 ORDER BY code LIMIT ?").all(CATALOGUE_LIMITS.pointsOfSalePerItem);
-  return {
+  return orderItem({
     id: membershipItemId(product.id),
     name: product.name,
-    categoryId: null,
     vatRateBp: product.vatRateBp,
-    printGroup: "",
-    acceptedAssets: [],
-    paymentMethods: TICKET_PAYMENT_METHODS,
-    stock: null,
-    lowStockThreshold: null,
     position: product.position,
     active: product.active,
-    // Not the catalogue's rolling days: the order grants the product's own window (sales.ts grants nothing for it).
-    membershipDays: null,
-    memberOnly: false,
-    pointsOfSale: pointsOfSale.map((row) => row.code),
+    pointsOfSale: activePointsOfSale(sqlite),
     prices: [itemPriceOf(product)],
-  };
+  });
 }
 
 /** The till item of a membership product (`mp_<id>`); undefined for an unknown product. */
@@ -67,12 +57,7 @@ export function findMembershipItem(sqlite: Sqlite, itemId: string): Item | undef
 
 function unitOf(product: MembershipProduct, line: CartLineInput, itemId: string): Money {
   if (!product.freePrice) return money(product.amountMinor);
-  const amount = line.amount;
-  if (typeof amount !== "number" || !Number.isSafeInteger(amount) || amount < 1 || amount > CATALOGUE_LIMITS.priceMaxMinor) {
-    fail("amount_invalid", `a free price is a whole number of cents from 1 to ${CATALOGUE_LIMITS.priceMaxMinor}`, { item_id: itemId });
-  }
-  if (amount < product.amountMinor) fail("price_below_minimum", `${product.name}: at least ${product.amountMinor} cents`, { item_id: itemId, minimum: product.amountMinor });
-  return money(amount);
+  return freeAmountOf(line.amount, { itemId, name: product.name, minimumMinor: product.amountMinor });
 }
 
 /**

@@ -13,8 +13,9 @@ import { findMembershipProduct } from "../membership/index.ts";
 import { findEvent, findOrder, findPrice, findProduct, type Order, type OrderLine } from "../ticketing/index.ts";
 import type { Item } from "./catalogue.ts";
 import { membershipItemId } from "./membership-items.ts";
+import { orderItem } from "./order-items.ts";
 import type { PricedCart, PricedLine } from "./pricing.ts";
-import { TICKET_PAYMENT_METHODS, ticketItemId } from "./ticket-items.ts";
+import { ticketItemId } from "./ticket-items.ts";
 import { FRANCHISE_MENTION, vatBreakdown } from "./vat.ts";
 
 /** The item id of a donation line (no catalogue item: a donation is not sold, it bears no VAT). */
@@ -38,24 +39,9 @@ export function settledOrder(tx: Tx, make: (saleId: string, atMs: number) => Ord
   return order;
 }
 
+/** An order's line as an item: the order's own unit as one fixed price, no point of sale (the sale is the order's, not a cart's). */
 function itemOf(id: string, name: string, vatRateBp: number, amount: number, priceId: string, label: string): Item {
-  return {
-    id,
-    name,
-    categoryId: null,
-    vatRateBp,
-    printGroup: "",
-    acceptedAssets: [],
-    paymentMethods: TICKET_PAYMENT_METHODS,
-    stock: null,
-    lowStockThreshold: null,
-    position: 0,
-    active: true,
-    membershipDays: null,
-    memberOnly: false,
-    pointsOfSale: [],
-    prices: [{ id: priceId, label, kind: "fixed", amount, memberAmount: null }],
-  };
+  return orderItem({ id, name, vatRateBp, position: 0, active: true, pointsOfSale: [], prices: [{ id: priceId, label, kind: "fixed", amount, memberAmount: null }] });
 }
 
 function lineItem(sqlite: Sqlite, line: OrderLine): Item {

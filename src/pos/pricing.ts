@@ -10,9 +10,10 @@
  */
 import { fail, money, type Money } from "../kernel/index.ts";
 import type { Sqlite } from "../db/index.ts";
-import { CATALOGUE_LIMITS, findItem, type Item, type ItemPrice } from "./catalogue.ts";
+import { findItem, type Item, type ItemPrice } from "./catalogue.ts";
 import { isTicketItemId, priceTicketLine, type TicketLineRef } from "./ticket-items.ts";
 import { isMembershipItemId, priceMembershipLine, type MembershipLineRef } from "./membership-items.ts";
+import { freeAmountOf } from "./order-items.ts";
 import { FRANCHISE_MENTION, vatBreakdown, type VatLine } from "./vat.ts";
 
 /** Bounds of one sale: lines, units of one line, payments. */
@@ -93,12 +94,7 @@ function unitAmountOf(item: Item, price: ItemPrice, line: CartLineInput, member:
     if (member && price.memberAmount !== null) return { unit: money(price.memberAmount), memberPrice: true };
     return { unit: money(price.amount), memberPrice: false };
   }
-  const amount = line.amount;
-  if (typeof amount !== "number" || !Number.isSafeInteger(amount) || amount < 1 || amount > CATALOGUE_LIMITS.priceMaxMinor) {
-    fail("amount_invalid", `a free price is a whole number of cents from 1 to ${CATALOGUE_LIMITS.priceMaxMinor}`, { item_id: item.id });
-  }
-  if (amount < price.amount) fail("price_below_minimum", `${item.name}: at least ${price.amount} cents`, { item_id: item.id, minimum: price.amount });
-  return { unit: money(amount), memberPrice: false };
+  return { unit: freeAmountOf(line.amount, { itemId: item.id, name: item.name, minimumMinor: price.amount }), memberPrice: false };
 }
 
 /** Prices every line from the catalogue and computes the total and its VAT, or refuses with a code. */

@@ -35,14 +35,16 @@ import {
   type TicketProduct,
 } from "../ticketing/index.ts";
 import type { OperationDeps } from "../wallet/index.ts";
-import { CATALOGUE_LIMITS, type Item, type ItemPrice, type PaymentMethodCode } from "./catalogue.ts";
+import type { Item, ItemPrice, PaymentMethodCode } from "./catalogue.ts";
+import { activePointsOfSale, freeAmountOf, orderItem } from "./order-items.ts";
 import type { CartLineInput, PricedLine, PricingContext } from "./pricing.ts";
 
 export const TICKET_ITEM_PREFIX = "tp_";
 
-/** Payment methods of a ticket line: the ones an order can record (nfc_card is the order's "card"). */
-export const TICKET_PAYMENT_METHODS: readonly PaymentMethodCode[] = ["nfc_card", "cash", "card_terminal"];
+/** Payment methods of a ticket line: the ones an order can record (order-items.ts). */
+export { TICKET_PAYMENT_METHODS } from "./order-items.ts";
 
+/** The order's method for each of TICKET_PAYMENT_METHODS. */
 const ORDER_METHOD: Readonly<Partial<Record<PaymentMethodCode, string>>> = { nfc_card: "card", cash: "cash", card_terminal: "terminal" };
 
 /** Upcoming events read for the till's grid (the agenda's own bound applies too). */
@@ -70,24 +72,15 @@ function itemPriceOf(price: TicketPrice): ItemPrice {
 
 /** The item a ticket product is at the till: "Event · Product", the product's VAT, no stock, every point of sale. */
 function itemOf(sqlite: Sqlite, event: TicketedEvent, product: TicketProduct, prices: readonly TicketPrice[]): Item {
-  const pointsOfSale = sqlite.query<{ code: string }, [number]>("SELECT code FROM points_of_sale WHERE active = 1 ORDER BY code LIMIT ?").all(CATALOGUE_LIMITS.pointsOfSalePerItem);
-  return {
+  return orderItem({
     id: ticketItemId(product.id),
     name: `${event.title} · ${product.name}`,
-    categoryId: null,
     vatRateBp: product.vatRateBp,
-    printGroup: "",
-    acceptedAssets: [],
-    paymentMethods: TICKET_PAYMENT_METHODS,
-    stock: null,
-    lowStockThreshold: null,
     position: product.position,
     active: product.active,
-    membershipDays: null,
-    memberOnly: false,
-    pointsOfSale: pointsOfSale.map((row) => row.code),
+    pointsOfSale: activePointsOfSale(sqlite),
     prices: prices.map(itemPriceOf),
-  };
+  });
 }
 
 /** The till item of a ticket product (`tp_<id>`), with its active prices; undefined for an unknown product. */
@@ -122,12 +115,7 @@ function ticketPriceOf(sqlite: Sqlite, product: TicketProduct, line: CartLineInp
 
 function unitOf(product: TicketProduct, price: TicketPrice, line: CartLineInput, itemId: string): Money {
   if (price.kind !== "free") return money(price.amountMinor);
-  const amount = line.amount;
-  if (typeof amount !== "number" || !Number.isSafeInteger(amount) || amount < 1 || amount > CATALOGUE_LIMITS.priceMaxMinor) {
-    fail("amount_invalid", `a free price is a whole number of cents from 1 to ${CATALOGUE_LIMITS.priceMaxMinor}`, { item_id: itemId });
-  }
-  if (amount < price.amountMinor) fail("price_below_minimum", `${product.name}: at least ${price.amountMinor} cents`, { item_id: itemId, minimum: price.amountMinor });
-  return money(amount);
+  return freeAmountOf(line.amount, { itemId, name: product.name, minimumMinor: price.amountMinor });
 }
 
 /**
