@@ -10,15 +10,15 @@
  * cash, terminal, free or pay on site, optionally for a member named by `?member=<id>`; it ends on
  * the order's admin page. The order and the answers are written by createMembershipOrder.
  */
-import { fail, limits } from "../kernel/index.ts";
+import { fail } from "../kernel/index.ts";
 import { findRegisterMember, listMemberFields, listMembershipProducts, type MemberField, type MembershipProduct } from "../membership/index.ts";
-import { createMembershipOrder, isEmailAddress, readOnlineSalesSettings, type OrderPayment } from "../ticketing/index.ts";
+import { createMembershipOrder, readOnlineSalesSettings, type OrderPayment } from "../ticketing/index.ts";
 import { boxOfficePointsOfSale, isBoxOfficeSaleMethod, sellAtBoxOffice } from "../pos/index.ts";
 import { MembershipBoxOfficePage, MembershipPublicPage } from "../../ui/pages/membership-sales.tsx";
 import { field, operationDeps, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attemptMemberForm, fieldAnswers, venueTimeZone } from "./members-common.ts";
-import { continueToPayment, currentProvider, keepPrivate, newOrderKey, ORDER_KEY_PATTERN, tooMany } from "./online-sales.ts";
+import { continueToPayment, currentProvider, keepPrivate, newOrderKey, orderFormBuyer, orderFormKey, tooMany } from "./online-sales.ts";
 import { html, redirect } from "./respond.ts";
 import type { Route } from "./router.ts";
 import { parseEuros } from "./till-state.ts";
@@ -48,21 +48,9 @@ function chosenProduct(ctx: Ctx, products: readonly MembershipProduct[]): { prod
   return { product, amountMinor };
 }
 
+/** The ticket order form's buyer, and the phone the membership form asks too. */
 function formBuyer(ctx: Ctx): { name: string; email: string; phone: string } {
-  const name = field(ctx, "buyer_name").trim();
-  const email = field(ctx, "buyer_email").trim();
-  const phone = field(ctx, "buyer_phone").trim();
-  if (!name) fail("buyer_name_required", "give your name");
-  if (name.length > limits.textFieldChars) fail("buyer_name_too_long", "this name is too long");
-  if (!email) fail("buyer_email_required", "give your e-mail address");
-  if (!isEmailAddress(email)) fail("buyer_email_invalid", "this is not an e-mail address");
-  return { name, email, phone };
-}
-
-function formKey(ctx: Ctx): string {
-  const key = field(ctx, "order_key");
-  if (!ORDER_KEY_PATTERN.test(key)) fail("order_form_invalid", "the form is incomplete; load the page again");
-  return key;
+  return { ...orderFormBuyer(ctx), phone: field(ctx, "buyer_phone").trim() };
 }
 
 // The public page.
@@ -120,7 +108,7 @@ async function buyMembership(ctx: Ctx): Promise<Response> {
   const provider = currentProvider(ctx, settings);
   const created = await attemptMemberForm(ctx, offer.fields, async () => {
     if (offer.closed) fail("online_sales_closed", "memberships are not sold online now");
-    const orderKey = formKey(ctx);
+    const orderKey = orderFormKey(ctx);
     const { product, amountMinor } = chosenProduct(ctx, offer.products);
     const payment = publicPayment(ctx, offer, amountMinor ?? product.amountMinor, settings.holdMinutes);
     const buyer = formBuyer(ctx);
@@ -189,7 +177,7 @@ async function sellMembership(ctx: Ctx): Promise<Response> {
   const sqlite = deps.writer.sqlite;
   const fields = listMemberFields(sqlite, { activeOnly: true });
   const created = await attemptMemberForm(ctx, fields, async () => {
-    const orderKey = formKey(ctx);
+    const orderKey = orderFormKey(ctx);
     const member = namedMember(ctx, field(ctx, "member_id"));
     const { product, amountMinor } = chosenProduct(ctx, listMembershipProducts(sqlite, { activeOnly: true }));
     const payment = boxOfficePayment(field(ctx, "payment"));

@@ -47,7 +47,7 @@ import { refuse, type Route } from "./router.ts";
 import { parseEuros } from "./till-state.ts";
 
 const ANYONE = { kind: "anyone" } as const;
-export const ORDER_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+const ORDER_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 const QUANTITY_PATTERN = /^\d{1,2}$/;
 
 function nowMs(ctx: Ctx): number {
@@ -105,6 +105,13 @@ function sellablePrices(ctx: Ctx, event: TicketedEvent): OrderFormPrice[] {
 
 export function newOrderKey(ctx: Ctx): string {
   return Buffer.from(ctx.deps.random(18)).toString("base64url");
+}
+
+/** The form's idempotency key as sent back (newOrderKey made it); a form without one is refused. */
+export function orderFormKey(ctx: Ctx): string {
+  const key = field(ctx, "order_key");
+  if (!ORDER_KEY_PATTERN.test(key)) fail("order_form_invalid", "the form is incomplete; load the page again");
+  return key;
 }
 
 /** The order section of an event's public page, or "" when nothing is sold online for it. */
@@ -181,7 +188,8 @@ function formPayment(ctx: Ctx, settings: OnlineSalesSettings, provider: PaymentP
   return fail("payment_choice_invalid", "choose a payment offered");
 }
 
-function formBuyer(ctx: Ctx): { name: string; email: string } {
+/** The buyer's name and e-mail address from an order form (the ticket and the membership forms). */
+export function orderFormBuyer(ctx: Ctx): { name: string; email: string } {
   const name = field(ctx, "buyer_name").trim();
   const email = field(ctx, "buyer_email").trim();
   if (!name) fail("buyer_name_required", "give your name");
@@ -246,11 +254,10 @@ async function placeOrder(ctx: Ctx): Promise<Response> {
   const provider = currentProvider(ctx, settings);
   const again = (message: string, code: string) => eventPage(ctx, event, orderSection(ctx, event, { typed: ctx.fields, error: message }), statusForCode(code));
   const created = await attempt(ctx.t, async () => {
-    const orderKey = field(ctx, "order_key");
-    if (!ORDER_KEY_PATTERN.test(orderKey)) fail("order_form_invalid", "the form is incomplete; load the page again");
+    const orderKey = orderFormKey(ctx);
     const { lines, totalMinor } = formLines(ctx, event, settings);
     const payment = formPayment(ctx, settings, provider, totalMinor);
-    const buyer = formBuyer(ctx);
+    const buyer = orderFormBuyer(ctx);
     const timeZone = ctx.venue?.timezone ?? "Europe/Paris";
     const input = { lines, buyer, payment, channel: "online", idempotencyKey: `online:${orderKey}`, lang: ctx.lang, nowMs: nowMs(ctx), actor: "buyer", timeZone };
     return deps.writer.submit((tx) => createOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, input));
