@@ -16,11 +16,17 @@
  *   there, then uploads the queue one scan at a time (POST /door/checkins, forced: true, the
  *   original nonce and scan time), removes each on a 200, and shows the conflicts the box reports
  *   (two offline doors let in one ticket: the box records it and says when and where it entered).
+ * - The holders' names do not stay on the phone after the event (door-purge.ts): on load and after
+ *   each snapshot refresh, a list whose event ended more than 12 h ago goes (snapshot, entries,
+ *   reports) unless one of its scans still waits to be sent; the page also offers to forget the
+ *   event's data at once, disabled while scans wait.
  */
 import { isDoorSnapshot, judgeOffline, offlineList, type Direction, type DoorSnapshot, type LocalPass, type OfflineList, type OfflineVerdict } from "./door-decide.ts";
+import { forgetPlan, listsToPurge, mayPurge, type StoredList } from "./door-purge.ts";
 
 const DB_NAME = "tibox-door";
-const DB_VERSION = 1;
+/** 2: the "lists" store (each saved list's event and end, read by the purge without the snapshots). */
+const DB_VERSION = 2;
 const PAGE_CACHE = "tibox-door-pages";
 /** How often the page asks the box whether it is there (and uploads when it is). */
 const SYNC_MS = 3000;
@@ -64,6 +70,8 @@ interface StoredSnapshot {
 
 interface Report {
   readonly nonce: string;
+  /** The scan's list (absent on reports kept by the first version): the purge drops them with it. */
+  readonly listId?: string;
   readonly atMs: number;
   readonly text: string;
   readonly code: string;
@@ -80,6 +88,10 @@ function promised<T>(request: IDBRequest<T>): Promise<T> {
   });
 }
 
+function storedListOf(stored: StoredSnapshot): StoredList {
+  return { listId: stored.listId, eventId: stored.snapshot.event.id, eventEndsMs: stored.snapshot.event.ends };
+}
+
 function openDb(): Promise<IDBDatabase> {
   const request = indexedDB.open(DB_NAME, DB_VERSION);
   request.onupgradeneeded = () => {
@@ -88,6 +100,17 @@ function openDb(): Promise<IDBDatabase> {
     if (!db.objectStoreNames.contains("admissions")) db.createObjectStore("admissions", { keyPath: ["listId", "ticketId"] });
     if (!db.objectStoreNames.contains("queue")) db.createObjectStore("queue", { keyPath: "nonce" });
     if (!db.objectStoreNames.contains("reports")) db.createObjectStore("reports", { keyPath: "nonce" });
+    if (!db.objectStoreNames.contains("lists")) {
+      const lists = db.createObjectStore("lists", { keyPath: "listId" });
+      // Snapshots saved by the first version get their row, or they would never be purged.
+      const cursor = request.transaction!.objectStore("snapshots").openCursor();
+      cursor.onsuccess = () => {
+        const at = cursor.result;
+        if (!at) return;
+        lists.put(storedListOf(at.value as StoredSnapshot));
+        at.continue();
+      };
+    }
   };
   return promised(request);
 }
@@ -203,6 +226,10 @@ function showPanel(page: Page, verdict: OfflineVerdict | { result: "refused"; co
 
 interface Door {
   scanOffline(qr: string, nonce: string): Promise<void>;
+  /** Drops the lists whose event ended more than 12 h ago and have no scan waiting; answers their ids. */
+  purge(): Promise<readonly string[]>;
+  /** Drops every list of the shown list's event, unless one of their scans waits; answers their ids. */
+  forget(): Promise<readonly string[]>;
   /** Builds the saved list's checker now (its first signature check pays for JIT and tables). */
   warm(): Promise<void>;
   sync(): Promise<void>;
@@ -255,6 +282,8 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
   let lastSnapshotMs = 0;
   let csrf = currentCsrf();
   const lists = new Map<string, OfflineList>();
+  /** Lists forgotten by hand: not fetched again until the page is loaded again. */
+  const forgotten = new Set<string>();
 
   async function listFor(listId: string): Promise<OfflineList | undefined> {
     const stored = (await promised(db.transaction("snapshots", "readonly").objectStore("snapshots").get(listId))) as StoredSnapshot | undefined;
@@ -302,8 +331,63 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
       );
       box.hidden = reports.length === 0;
     }
+    await renderForget(queue, listId);
     page.root.dataset.queue = String(queue.length);
     page.root.dataset.reachable = String(reachable);
+  }
+
+  /** The "forget this event's data" button: enabled when the event has data here and no scan waits. */
+  async function renderForget(queue: readonly QueuedScan[], listId: string): Promise<void> {
+    const button = document.querySelector<HTMLButtonElement>("[data-door-offline-forget]");
+    if (!button) return;
+    const stored = await getAll<StoredList>(db, "lists");
+    const eventId = stored.find((list) => list.listId === listId)?.eventId ?? "";
+    const plan = forgetPlan(stored, queue.map((scan) => scan.listId), eventId);
+    button.disabled = !plan.allowed;
+    button.dataset.state = plan.allowed ? "ready" : plan.reason;
+    const hint = document.getElementById("door-offline-forget-hint");
+    if (hint) {
+      hint.textContent = plan.allowed ? text(page, "door.offline.forget_ready") : plan.reason === "scans_waiting" ? text(page, "door.offline.forget_waiting", { n: plan.waiting }) : text(page, "door.offline.forget_nothing");
+    }
+  }
+
+  /**
+   * Drops the lists `choose` names, with their entries and reports, in one transaction that also
+   * reads the queue: a scan queued meanwhile is seen, and its list stays.
+   */
+  async function drop(choose: (stored: StoredList[], queuedListIds: string[]) => readonly string[]): Promise<readonly string[]> {
+    const tx = db.transaction(["snapshots", "lists", "admissions", "reports", "queue"], "readwrite");
+    const stored = (await promised(tx.objectStore("lists").getAll())) as StoredList[];
+    const queued = ((await promised(tx.objectStore("queue").getAll())) as QueuedScan[]).map((scan) => scan.listId);
+    const listIds = choose(stored, queued);
+    if (listIds.length > 0) {
+      const reports = (await promised(tx.objectStore("reports").getAll())) as Report[];
+      for (const listId of listIds) {
+        tx.objectStore("snapshots").delete(listId);
+        tx.objectStore("lists").delete(listId);
+        tx.objectStore("admissions").delete(IDBKeyRange.bound([listId, ""], [listId, "\uffff"]));
+      }
+      for (const entry of reports) if (entry.listId !== undefined && listIds.includes(entry.listId)) tx.objectStore("reports").delete(entry.nonce);
+    }
+    await done(tx);
+    for (const listId of listIds) lists.delete(listId);
+    return listIds;
+  }
+
+  function purge(): Promise<readonly string[]> {
+    return drop((stored, queued) => listsToPurge(stored, queued, now()));
+  }
+
+  async function forget(): Promise<readonly string[]> {
+    const listId = page.listId();
+    const eventId = (await getAll<StoredList>(db, "lists")).find((list) => list.listId === listId)?.eventId ?? "";
+    const dropped = await drop((stored, queued) => {
+      const plan = forgetPlan(stored, queued, eventId);
+      return plan.allowed ? plan.listIds : [];
+    });
+    for (const id of dropped) forgotten.add(id);
+    await render();
+    return dropped;
   }
 
   async function scanOffline(qr: string, nonce: string): Promise<void> {
@@ -350,7 +434,7 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
   }
 
   function report(scan: QueuedScan, code: string, textValue: string): Report {
-    return { nonce: scan.nonce, atMs: now(), code, text: textValue };
+    return { nonce: scan.nonce, listId: scan.listId, atMs: now(), code, text: textValue };
   }
 
   /** One queued scan to the box: true when it is settled (200, or refused for good). */
@@ -422,21 +506,31 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
 
   async function refreshSnapshot(): Promise<void> {
     const listId = page.listId();
-    if (!listId) return;
+    if (!listId || forgotten.has(listId)) return;
     const stored = (await promised(db.transaction("snapshots", "readonly").objectStore("snapshots").get(listId))) as StoredSnapshot | undefined;
     const headers: Record<string, string> = { accept: "application/json" };
     if (stored) headers["if-none-match"] = stored.etag;
     const response = await fetchWithin(`/door/snapshot?list=${encodeURIComponent(listId)}`, { headers }, REQUEST_TIMEOUT_MS);
     if (response.status === 304) {
       lastSnapshotMs = now();
+      await purge();
       return;
     }
     if (response.status !== 200 || !isJson(response)) return;
     const snapshot: unknown = await response.json();
     if (!isDoorSnapshot(snapshot) || snapshot.list.id !== listId) return;
     const etag = response.headers.get("etag") ?? snapshot.etag;
-    const tx = db.transaction(["snapshots", "admissions"], "readwrite");
-    tx.objectStore("snapshots").put({ listId, etag, snapshot, storedAtMs: now() } satisfies StoredSnapshot);
+    const record: StoredSnapshot = { listId, etag, snapshot, storedAtMs: now() };
+    const waiting = (await getAll<QueuedScan>(db, "queue")).filter((scan) => scan.listId === listId).length;
+    if (mayPurge(storedListOf(record), waiting, now())) {
+      // The event is long over: the page was opened on it, but its names are not kept again.
+      lastSnapshotMs = now();
+      await purge();
+      return;
+    }
+    const tx = db.transaction(["snapshots", "lists", "admissions"], "readwrite");
+    tx.objectStore("snapshots").put(record);
+    tx.objectStore("lists").put(storedListOf(record));
     // Entries the box confirmed before this snapshot was taken are in it now.
     const admissions = tx.objectStore("admissions");
     const range = IDBKeyRange.bound([listId, ""], [listId, "\uffff"]);
@@ -444,6 +538,7 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
     for (const row of rows) if (row.uploadedAtMs !== null && row.uploadedAtMs <= snapshot.generated_at) admissions.delete([row.listId, row.ticketId]);
     await done(tx);
     lastSnapshotMs = now();
+    await purge();
   }
 
   async function ping(): Promise<boolean> {
@@ -466,6 +561,8 @@ function createDoor(db: IDBDatabase, page: Page, now: () => number): Door {
 
   return {
     scanOffline,
+    purge,
+    forget,
     warm: async () => {
       const listId = page.listId();
       if (listId) await listFor(listId);
@@ -572,6 +669,10 @@ async function start(): Promise<void> {
   wireScans(door, page);
   (window as unknown as { tiboxDoorOffline?: Door }).tiboxDoorOffline = door;
 
+  root.querySelector("[data-door-offline-forget]")?.addEventListener("click", async () => {
+    if (!window.confirm(text(page, "door.offline.forget_confirm"))) return;
+    await door.forget();
+  });
   root.querySelector("[data-door-offline-clear]")?.addEventListener("click", async () => {
     const tx = db.transaction("reports", "readwrite");
     tx.objectStore("reports").clear();
@@ -582,6 +683,8 @@ async function start(): Promise<void> {
   window.addEventListener("offline", () => door.markUnreachable());
   setInterval(() => void door.sync(), SYNC_MS);
 
+  // Before anything else: an event long over leaves no names on the phone (unless scans wait).
+  await door.purge().catch(() => undefined);
   await door.sync();
   // The first check costs about 0.3 s on a slow phone (bench/door-verify.ts): pay it now, not at a scan.
   await door.warm().catch(() => undefined);

@@ -21,4 +21,9 @@ export const doorOfflineEn: Record<keyof typeof doorOfflineFr, string> = {
   "door.offline.rejected": "Offline scan of {time} not accepted by the box ({code}).",
   "door.offline.clear_reports": "Clear these messages",
   "door.offline.someone": "this ticket",
+  "door.offline.forget": "Forget this event's data on this phone",
+  "door.offline.forget_ready": "Holders' names stay on this phone until 12 hours after the event's end, then are erased by themselves.",
+  "door.offline.forget_waiting": "{n} scan(s) waiting to be sent: the data stays on this phone until they are sent.",
+  "door.offline.forget_nothing": "No data of this event on this phone.",
+  "door.offline.forget_confirm": "Erase this event's ticket list, names included, from this phone? Without the box, its tickets can then no longer be checked on this phone.",
 };

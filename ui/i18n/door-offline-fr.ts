@@ -23,4 +23,9 @@ export const doorOfflineFr = {
   "door.offline.rejected": "Passage hors ligne de {time} non accepté par la boîte ({code}).",
   "door.offline.clear_reports": "Effacer ces messages",
   "door.offline.someone": "ce billet",
+  "door.offline.forget": "Effacer les données de cet événement sur ce téléphone",
+  "door.offline.forget_ready": "Les noms des détenteurs restent sur ce téléphone jusqu'à 12 h après la fin de l'événement, puis sont effacés d'eux-mêmes.",
+  "door.offline.forget_waiting": "{n} passage(s) en attente d'envoi : les données restent sur ce téléphone jusqu'à leur envoi.",
+  "door.offline.forget_nothing": "Aucune donnée de cet événement sur ce téléphone.",
+  "door.offline.forget_confirm": "Effacer de ce téléphone la liste des billets de cet événement, noms compris ? Sans la boîte, ses billets ne pourront plus être vérifiés sur ce téléphone.",
 } as const;

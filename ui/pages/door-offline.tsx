@@ -1,7 +1,8 @@
 /**
  * The offline door's part of the door page (docs/door.md, "Offline"): the web app manifest and
  * the module in the head, the banner ("offline: N scans waiting"), the saved list's status and
- * the conflicts the box reported. door-offline.js fills them; it gets its texts here, as
+ * the conflicts the box reported, and the button that forgets the event's data on this phone
+ * (disabled until door-offline.js finds data and no scan waiting). door-offline.js fills them; it gets its texts here, as
  * templates in a data attribute (escaped by kitajs as every attribute), and writes them as text.
  */
 import type { MessageKey } from "../i18n/index.ts";
@@ -28,6 +29,10 @@ const OFFLINE_KEYS = [
   "door.offline.conflict_other",
   "door.offline.rejected",
   "door.offline.someone",
+  "door.offline.forget_ready",
+  "door.offline.forget_waiting",
+  "door.offline.forget_nothing",
+  "door.offline.forget_confirm",
   "door.refused",
   "door.next",
 ] as const satisfies readonly MessageKey[];
@@ -79,6 +84,14 @@ export function DoorOffline({ view, listId }: { view: View; listId: string | und
           {t("door.offline.clear_reports")}
         </button>
       </div>
+      <p class="door-offline-forget">
+        <button type="button" data-door-offline-forget data-testid="door-offline-forget" aria-describedby="door-offline-forget-hint" disabled>
+          {t("door.offline.forget")}
+        </button>{" "}
+        <span id="door-offline-forget-hint" class="hint">
+          {t("door.offline.forget_nothing")}
+        </span>
+      </p>
     </section>
   );
 }
