@@ -3,7 +3,7 @@
 // with them on, a product's only price is shown by the product's name alone (no "Tarif réduit ·
 // Plein tarif"), while a product with two prices names each; once every price is sold out there is
 // no order form left to fill in, only "sold out" and the waiting list (with donations on, the form stays
-// for a donation alone, under the sold-out sentence).
+// for a donation alone, under the sold-out sentence). /adhesion with nothing for sale says only that.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { FakeClock } from "../../src/kernel/index.ts";
 import { issueTicket, saveOnlineSalesSettings, savePrice } from "../../src/ticketing/index.ts";
@@ -78,5 +78,16 @@ describe("an event's public page", () => {
     expect(html).toContain('name="donation"');
     // The open event does not say it.
     expect(await page(openEventId)).not.toContain(fr["online_order.all_sold_out"]);
+  });
+});
+
+describe("/adhesion with nothing for sale", () => {
+  test("says memberships are not sold online, without the intro that tells how to buy one", async () => {
+    const response = await new Client(box).get("/adhesion");
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(fr["membership_sale.closed"]);
+    expect(html).not.toContain(fr["membership_sale.intro"]);
+    expect(html).not.toContain('action="/adhesion"');
   });
 });

@@ -147,8 +147,9 @@ export function MembershipPublicPage(props: MembershipPublicPageProps) {
   const { t } = view;
   return (
     <Layout view={view} title={t("membership_sale.title")}>
-      <p>{t("membership_sale.intro")}</p>
-      {props.closed ? <p class="muted">{t("membership_sale.closed")}</p> : <MembershipSaleForm {...props} action="/adhesion" />}
+      {/* "Choose your membership ... pay online or on site" would contradict "not sold online" just under it. */}
+      {props.closed ? <p>{t("membership_sale.closed")}</p> : <p>{t("membership_sale.intro")}</p>}
+      {props.closed ? null : <MembershipSaleForm {...props} action="/adhesion" />}
       <p>
         <a class="standalone" href="/agenda">
           {t("membership_sale.to_agenda")}
