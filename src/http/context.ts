@@ -4,7 +4,7 @@
  * cookies. Routes pass services the values they need from here, never the whole context.
  */
 import type { Session, Terminal } from "../auth/index.ts";
-import type { Venue } from "../federation/index.ts";
+import { DEFAULT_TIMEZONE, type Venue } from "../federation/index.ts";
 import type { OperationDeps } from "../wallet/index.ts";
 import { isTrainingTerminal } from "../pos/index.ts";
 import { translator, type Lang, type Translate } from "../../ui/i18n/index.ts";
@@ -77,6 +77,11 @@ function returnTo(ctx: Ctx): string {
   return "/";
 }
 
+/** The venue's timezone (local dates in forms, a membership's calendar window), the default one before setup. */
+export function venueTimeZone(ctx: Ctx): string {
+  return ctx.venue?.timezone ?? DEFAULT_TIMEZONE;
+}
+
 export function view(ctx: Ctx): View {
   const nowMs = ctx.deps.clock.nowMs();
   const floorMs = ctx.deps.timeFloor();
@@ -90,7 +95,7 @@ export function view(ctx: Ctx): View {
     venueName: ctx.venue?.legalName,
     operator: ctx.session ? { name: ctx.session.operatorName, role: ctx.session.role } : undefined,
     clockBehindUntilMs: floorMs > nowMs + 1_000 ? floorMs : undefined,
-    timezone: ctx.venue?.timezone ?? "Europe/Paris",
+    timezone: venueTimeZone(ctx),
     training: ctx.terminal ? isTrainingTerminal(ctx.deps.writer.sqlite, ctx.terminal.id) : false,
   };
 }

@@ -22,7 +22,7 @@ import {
 } from "../ticketing/index.ts";
 import { CheckinListsPage, ConflictsPage, EMPTY_LIST_FORM, type ListForm, type ListRow } from "../../ui/pages/door-admin.tsx";
 import { DoorCounters } from "../../ui/pages/door.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { field, venueTimeZone, view, type Ctx } from "./context.ts";
 import { snapshotResponse } from "./checkins.ts";
 import { doorAccess } from "./door.ts";
 import { statusForCode } from "./errors.ts";
@@ -33,10 +33,6 @@ import type { Route } from "./router.ts";
 import { instantOfLocalText, localTextOf } from "./ticketing.ts";
 
 const TERMINAL = { kind: "terminal" } as const;
-
-function timezoneOf(ctx: Ctx): string {
-  return ctx.venue?.timezone ?? "Europe/Paris";
-}
 
 function requireEvent(ctx: Ctx): TicketedEvent {
   const event = findEvent(ctx.deps.writer.sqlite, ctx.params.id ?? "");
@@ -64,7 +60,7 @@ function optionalInstant(text: string, timezone: string): number | null {
 
 function rowOf(ctx: Ctx, list: CheckinList): ListRow {
   const counts = listCounts(ctx.deps.writer.sqlite, list);
-  const timezone = timezoneOf(ctx);
+  const timezone = venueTimeZone(ctx);
   return {
     id: list.id,
     name: list.name,
@@ -106,8 +102,8 @@ async function saveListForm(ctx: Ctx): Promise<Response> {
       name: form.name,
       productIds: form.productIds,
       allowReentry: form.allowReentry,
-      validFromMs: optionalInstant(form.validFrom, timezoneOf(ctx)),
-      validUntilMs: optionalInstant(form.validUntil, timezoneOf(ctx)),
+      validFromMs: optionalInstant(form.validFrom, venueTimeZone(ctx)),
+      validUntilMs: optionalInstant(form.validUntil, venueTimeZone(ctx)),
     };
     return deps.writer.submit((tx) => {
       const list = saveCheckinList(tx, { newId: deps.newId }, input);

@@ -5,9 +5,7 @@ import { readMailSettings } from "../ticketing/index.ts";
 import { field, type Ctx } from "./context.ts";
 import { errorText } from "./messages.ts";
 
-export function venueTimeZone(ctx: Ctx): string {
-  return ctx.venue?.timezone ?? "Europe/Paris";
-}
+export { venueTimeZone } from "./context.ts";
 
 export function requireMember(ctx: Ctx): RegisterMember {
   const member = findRegisterMember(ctx.deps.writer.sqlite, ctx.params.id ?? "");

@@ -39,7 +39,7 @@ import {
 import { AgendaEventPage } from "../../ui/pages/agenda.tsx";
 import { orderMembershipsView } from "./order-memberships-view.ts";
 import { CheckoutRedirectPage, OrderForm, OrderPage, OrderUnknownPage, type OrderFormPrice } from "../../ui/pages/online-order.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { field, venueTimeZone, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt, errorText } from "./messages.ts";
 import { html, redirect } from "./respond.ts";
@@ -258,7 +258,7 @@ async function placeOrder(ctx: Ctx): Promise<Response> {
     const { lines, totalMinor } = formLines(ctx, event, settings);
     const payment = formPayment(ctx, settings, provider, totalMinor);
     const buyer = orderFormBuyer(ctx);
-    const timeZone = ctx.venue?.timezone ?? "Europe/Paris";
+    const timeZone = venueTimeZone(ctx);
     const input = { lines, buyer, payment, channel: "online", idempotencyKey: `online:${orderKey}`, lang: ctx.lang, nowMs: nowMs(ctx), actor: "buyer", timeZone };
     return deps.writer.submit((tx) => createOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, input));
   });

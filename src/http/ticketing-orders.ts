@@ -34,7 +34,7 @@ import type { MessageKey } from "../../ui/i18n/index.ts";
 import { centsInput, OrderPage, OrdersPage, ProductPage, type ProductSettingsForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
 import { orderMailState } from "./ticketing-mail.ts";
 import { orderMembershipsView } from "./order-memberships-view.ts";
-import { field, operationDeps, view, type Ctx } from "./context.ts";
+import { field, operationDeps, venueTimeZone, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
 import { basisPointsText, checked, eventActor, integerText, optionalIntegerText, pagePosActor, STAFF } from "./pos-admin-views.ts";
@@ -42,10 +42,6 @@ import { html, redirect } from "./respond.ts";
 import type { Route } from "./router.ts";
 import { editPage, instantOfLocalText, localTextOf, requireEvent } from "./ticketing.ts";
 import { parseEuros } from "./till-state.ts";
-
-function timezoneOf(ctx: Ctx): string {
-  return ctx.venue?.timezone ?? "Europe/Paris";
-}
 
 /** A refusal in words; a few codes the point of sale also uses get the ticketing sentence. */
 function refusalText(ctx: Ctx, outcome: { code: string; message: string }): string {
@@ -121,7 +117,7 @@ async function addProductForm(ctx: Ctx): Promise<Response> {
   const productForm = typedProductForm(ctx);
   const { deps } = ctx;
   const outcome = await attempt(ctx.t, async () => {
-    const input = productInputOf(productForm, event.id, timezoneOf(ctx), undefined);
+    const input = productInputOf(productForm, event.id, venueTimeZone(ctx), undefined);
     return deps.writer.submit((tx) => {
       const product = saveProduct(tx, { newId: deps.newId }, input);
       logProduct(ctx, tx, "config.ticket_product_saved", `ticket_product:${product.id}`, { event_id: event.id, created: true });
@@ -145,7 +141,7 @@ function productPage(ctx: Ctx, product: TicketProduct, options: { form?: Product
     view: view(ctx),
     product,
     eventTitle: event.title,
-    form: options.form ?? productFormOf(product, timezoneOf(ctx)),
+    form: options.form ?? productFormOf(product, venueTimeZone(ctx)),
     prices: listPrices(sqlite, product.id),
     notice: options.notice,
     error: options.error,
@@ -158,7 +154,7 @@ async function editProductForm(ctx: Ctx): Promise<Response> {
   const form = typedProductForm(ctx);
   const { deps } = ctx;
   const outcome = await attempt(ctx.t, async () => {
-    const input = productInputOf(form, product.eventId, timezoneOf(ctx), product.id);
+    const input = productInputOf(form, product.eventId, venueTimeZone(ctx), product.id);
     return deps.writer.submit((tx) => {
       const saved = saveProduct(tx, { newId: deps.newId }, input);
       logProduct(ctx, tx, "config.ticket_product_saved", `ticket_product:${saved.id}`, { event_id: saved.eventId, created: false });
@@ -273,7 +269,7 @@ async function sellForm(ctx: Ctx): Promise<Response> {
           lang: ctx.lang,
           nowMs,
           actor: eventActor(ctx),
-          timeZone: timezoneOf(ctx),
+          timeZone: venueTimeZone(ctx),
         });
       // Cash and the card terminal are money: a point-of-sale sale settles the order (order-sales.ts).
       // The order keeps the box's clock (sale windows, event over); the sale its fiscal time, never behind the journal.
@@ -335,7 +331,7 @@ const markPaidForm = (ctx: Ctx) =>
     (order, nowMs) => (tx) => {
       const method = field(ctx, "method");
       const paid = (at: number, saleId: string | null) =>
-        markOrderPaid(tx, { newId: ctx.deps.newId, signer: ctx.deps.signer }, { orderId: order.id, method, nowMs: at, actor: eventActor(ctx), timeZone: timezoneOf(ctx), saleId });
+        markOrderPaid(tx, { newId: ctx.deps.newId, signer: ctx.deps.signer }, { orderId: order.id, method, nowMs: at, actor: eventActor(ctx), timeZone: venueTimeZone(ctx), saleId });
       if (!isBoxOfficeSaleMethod(method) || order.totalMinor === 0) return paid(nowMs, null);
       // Refused early, so that a paid order is never "settled" again (order_not_payable, nothing written).
       if (order.state !== "held" && order.state !== "pay_on_site") fail("order_not_payable", `this order is ${order.state}`, { state: order.state });

@@ -33,7 +33,7 @@ import { membershipsOnSale } from "./membership-sales.ts";
 import { EMPTY_EVENT_FORM, EventEditPage, EventsAdminPage, type EventForm } from "../../ui/pages/ticketing-events.tsx";
 import { TicketPage, type ProductForm } from "../../ui/pages/ticketing-tickets.tsx";
 import { emptySellForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
-import { field, view, type Ctx } from "./context.ts";
+import { field, venueTimeZone, view, type Ctx } from "./context.ts";
 import { orderSection } from "./online-sales.ts";
 import { ticketExtras, waitingListSection } from "./ticketing-mail.ts";
 import { statusForCode } from "./errors.ts";
@@ -43,10 +43,6 @@ import { html } from "./respond.ts";
 import { refuse, type Route } from "./router.ts";
 
 const ANYONE = { kind: "anyone" } as const;
-
-function timezoneOf(ctx: Ctx): string {
-  return ctx.venue?.timezone ?? "Europe/Paris";
-}
 
 /** A datetime-local text ("2026-03-14T20:30") as an instant in the venue's timezone; NaN when malformed. */
 export function instantOfLocalText(text: string, timezone: string): number {
@@ -171,7 +167,7 @@ async function createEventForm(ctx: Ctx): Promise<Response> {
   const form = typedForm(ctx);
   const { deps } = ctx;
   const outcome = await attempt(ctx.t, async () => {
-    const input = eventInput(form, timezoneOf(ctx));
+    const input = eventInput(form, venueTimeZone(ctx));
     return deps.writer.submit((tx) => {
       const event = createEvent(tx, { signer: deps.signer, newId: deps.newId }, input);
       logSaved(ctx, tx, event, true);
@@ -195,7 +191,7 @@ export function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = 
     eventId: event.id,
     title: event.title,
     publicKeyHex,
-    form: options.form ?? formOf(event, timezoneOf(ctx)),
+    form: options.form ?? formOf(event, venueTimeZone(ctx)),
     visibilities: EVENT_VISIBILITIES,
     products: listProducts(ctx.deps.writer.sqlite, event.id).map((product) => ({ ...product, prices: listPrices(ctx.deps.writer.sqlite, product.id) })),
     productForm: options.productForm,
@@ -215,7 +211,7 @@ async function editEventForm(ctx: Ctx): Promise<Response> {
   const form = typedForm(ctx);
   const { deps } = ctx;
   const outcome = await attempt(ctx.t, async () => {
-    const input = eventInput(form, timezoneOf(ctx));
+    const input = eventInput(form, venueTimeZone(ctx));
     return deps.writer.submit((tx) => {
       const saved = updateEvent(tx, deps.signer, event.id, input);
       logSaved(ctx, tx, saved, false);
