@@ -5,7 +5,6 @@
 // instants and timezones; granting writes a memberships row naming the product and the order.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { isAppError } from "../../src/kernel/index.ts";
 import {
   eraseMember,
   findMembershipProduct,
@@ -19,6 +18,7 @@ import {
   type MembershipProductInput,
 } from "../../src/membership/index.ts";
 import { setUp, testBox, type TestBox } from "../helpers/box.ts";
+import { refusalCode } from "../helpers/refusals.ts";
 
 const PARIS = "Europe/Paris";
 let box: TestBox;
@@ -28,16 +28,6 @@ beforeAll(async () => {
   await setUp(box);
 });
 afterAll(() => box.dispose());
-
-function refusalCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isAppError(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 /** The wall time of an instant in a timezone, "YYYY-MM-DD HH:MM:SS.mmm". */
 function wall(ms: number, timeZone: string): string {

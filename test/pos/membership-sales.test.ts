@@ -7,13 +7,13 @@
 // minimum, two units, an inactive product, a cheque) writes no row anywhere; voiding the sale
 // refunds the order and ends the membership; a training sale grants nothing.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { isAppError } from "../../src/kernel/index.ts";
 import { insertMember, listMemberships, membershipOf, membershipWindowFor, saveMembershipProduct } from "../../src/membership/index.ts";
 import { createSale, findMembershipItem, membershipItemId, priceCart, readFiscalRecord, tillMembershipOffers, voidSale, type SaleInput } from "../../src/pos/index.ts";
 import { findOrder } from "../../src/ticketing/index.ts";
 import { cardByUid, insertWallet, moveAllBalances } from "../../src/wallet/index.ts";
 import { rowCounts } from "../helpers/orders.ts";
 import { loadCard, posBox, seller, type PosBox } from "../helpers/pos.ts";
+import { refusalCode as refusal } from "../helpers/refusals.ts";
 
 let pos: PosBox;
 let yearId = "";
@@ -34,16 +34,6 @@ const now = () => pos.box.deps.clock.nowMs();
 
 function sell(input: SaleInput, actor = seller()) {
   return pos.box.writer.transact((tx) => createSale(tx, pos.deps, actor, input));
-}
-
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isAppError(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a refusal");
 }
 
 /** A loaded card that belongs to a new member without any membership; answers its UID and the member. */

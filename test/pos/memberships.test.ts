@@ -4,11 +4,11 @@
 // member_required); member prices and member-only items need a valid membership (a lapsed member
 // pays the full price and is refused member-only items with membership_required).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { isAppError } from "../../src/kernel/index.ts";
 import { grantMembership, insertMember, listMemberships, membershipOf, renewalWindow } from "../../src/membership/index.ts";
 import { createSale, findItem, saveItem, type Item, type SaleInput } from "../../src/pos/index.ts";
 import { cardByUid } from "../../src/wallet/index.ts";
 import { footprint, line, loadCard, posBox, seller, type PosBox } from "../helpers/pos.ts";
+import { refusalCode } from "../helpers/refusals.ts";
 
 const DAY_MS = 86_400_000;
 let pos: PosBox;
@@ -26,16 +26,6 @@ afterAll(() => pos.box.dispose());
 
 function sell(input: SaleInput) {
   return pos.box.writer.transact((tx) => createSale(tx, pos.deps, seller(), input));
-}
-
-function refusalCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isAppError(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a refusal");
 }
 
 /** A card loaded with money whose wallet is a new member's; returns the card UID and the member's id. */

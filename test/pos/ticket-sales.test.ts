@@ -8,7 +8,7 @@
 // a replayed sale key (device API) answers the same tickets.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { verifyDataFolder } from "../../src/cli/verify.ts";
-import { FakeClock, isAppError } from "../../src/kernel/index.ts";
+import { FakeClock } from "../../src/kernel/index.ts";
 import { balanceOf, walletAccount } from "../../src/ledger/index.ts";
 import { grantMembership, insertMember } from "../../src/membership/index.ts";
 import { closeDay, createSale, fecExport, priceCart, readFiscalRecord, ticketItemId, tillTicketOffers, voidSale, type SaleInput } from "../../src/pos/index.ts";
@@ -17,6 +17,7 @@ import { cardByUid, insertWallet, moveAllBalances } from "../../src/wallet/index
 import { inProcess } from "../helpers/ledger.ts";
 import { HOUR, makeEvent, makeProduct, orderInput, placeOrder, rowCounts } from "../helpers/orders.ts";
 import { loadCard, posBox, seller, type PosBox } from "../helpers/pos.ts";
+import { refusalCode as refusal } from "../helpers/refusals.ts";
 
 let pos: PosBox;
 const DAY = 24 * HOUR;
@@ -30,16 +31,6 @@ const now = () => pos.box.deps.clock.nowMs();
 
 function sell(input: SaleInput, actor = seller()) {
   return pos.box.writer.transact((tx) => createSale(tx, pos.deps, actor, input));
-}
-
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isAppError(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a refusal");
 }
 
 /** An event in two days with one product (price 1200 full) and the given extra prices. */
