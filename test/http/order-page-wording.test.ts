@@ -2,12 +2,15 @@
 // with e-mail not configured, the page says so once, without also saying the tickets mail is
 // "waiting to be sent", and offers no "send again" button (it could not send); a ticket whose price
 // label is its product's name is listed once ("Plein tarif"), not "Plein tarif · Plein tarif", on the
-// box office page and in the ticket's heading on the buyer's own page.
+// box office page and in the ticket's heading on the buyer's own page. A membership bought to pay on
+// site does not tell the buyer to "show your tickets on the day": it has none.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { FakeClock } from "../../src/kernel/index.ts";
-import { createOrder, orderPagePath } from "../../src/ticketing/index.ts";
+import { saveMembershipProduct } from "../../src/membership/index.ts";
+import { createMembershipOrder, createOrder, orderPagePath } from "../../src/ticketing/index.ts";
+import { fr } from "../../ui/i18n/fr.ts";
 import { Client, setUp, testBox, type TestBox } from "../helpers/box.ts";
-import { HOUR, makeEvent, makeProduct } from "../helpers/orders.ts";
+import { HOUR, makeEvent, makeProduct, orderDeps } from "../helpers/orders.ts";
 
 const NOW = Date.UTC(2030, 4, 10, 12, 0);
 let box: TestBox;
@@ -54,5 +57,31 @@ describe("a box office order's page", () => {
     // The ticket's heading; the order line's label ("Plein tarif · Plein tarif") is stored with the order and left as is.
     expect(buyer).toContain("<h3><span>Conte</span> · <span>Plein tarif</span></h3>");
     expect(buyer).not.toContain("<span>Plein tarif · Plein tarif</span>");
+  });
+});
+
+describe("the buyer's page of an order to pay on site", () => {
+  test("tickets: show them and pay on the day; a membership alone: pay at the front desk, no tickets mentioned", async () => {
+    const tickets = box.writer.transact((tx) =>
+      createOrder(tx, orderDeps(box), {
+        lines: [{ kind: "ticket", priceId: box.writer.sqlite.query<{ id: string }, []>("SELECT id FROM ticket_prices LIMIT 1").get()!.id, quantity: 1 }],
+        buyer: { name: "Léa", email: "lea@example.org" },
+        channel: "online",
+        payment: { state: "pay_on_site" },
+        idempotencyKey: "wording-tickets-on-site",
+        nowMs: NOW,
+      }),
+    );
+    const ticketsPage = await (await new Client(box).get(orderPagePath(box.signer, tickets))).text();
+    expect(ticketsPage).toContain(fr["order_page.pay_on_site_help"]);
+    expect(ticketsPage).not.toContain(fr["order_page.pay_on_site_no_tickets"]);
+
+    const productId = box.writer.transact((tx) => saveMembershipProduct(tx, box.deps, { name: "Année", duration: "rolling_year", amountMinor: 1500 }).id);
+    const membership = box.writer.transact((tx) =>
+      createMembershipOrder(tx, orderDeps(box), { productId, buyer: { name: "Inès", email: "ines@example.org" }, fieldValues: {}, channel: "online", payment: { state: "pay_on_site" }, idempotencyKey: "wording-membership", nowMs: NOW }),
+    );
+    const membershipPage = await (await new Client(box).get(orderPagePath(box.signer, membership))).text();
+    expect(membershipPage).toContain(fr["order_page.pay_on_site_no_tickets"]);
+    expect(membershipPage).not.toContain(fr["order_page.pay_on_site_help"]);
   });
 });

@@ -202,7 +202,8 @@ export function OrderPage(props: OrderPageProps) {
         <strong class={`badge order-${state}`}>{t(stateKey(state))}</strong>
       </p>
       {state === "held" && holdUntilMs !== null ? <p>{t("order_page.held_until", { time: formatTime(view, holdUntilMs) })}</p> : null}
-      {state === "pay_on_site" ? <p>{t("order_page.pay_on_site_help")}</p> : null}
+      {/* A membership alone has no tickets to show and no day to come. */}
+      {state === "pay_on_site" ? <p>{t(tickets.length > 0 ? "order_page.pay_on_site_help" : "order_page.pay_on_site_no_tickets")}</p> : null}
       <p>
         {t("order_page.buyer")} <span safe>{buyerName}</span>
       </p>
