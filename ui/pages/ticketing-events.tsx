@@ -168,7 +168,7 @@ export function EventEditPage({
         </button>
       </form>
       <p class="muted">
-        <small>{t("events_admin.key", { key: publicKeyHex })}</small>
+        <small class="fingerprint">{t("events_admin.key", { key: publicKeyHex })}</small>
       </p>
       {image ? <EventImageSection view={view} eventId={eventId} title={title} image={image} /> : null}
       <BoxOffice view={view} eventId={eventId} products={products} form={productForm} sell={sell} />
