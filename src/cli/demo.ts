@@ -3,7 +3,8 @@
  * admin, a manager, a cashier with a PIN and a staff card, a till, a door and a reader terminal,
  * a simulated printer ("Imprimante simulée"), a small bar catalogue at the point of sale `main`
  * (Bière, Soda, Café, a free-price "Don", a kitchen item printed for "cuisine") and a customer
- * card with 20 € on it, then serves with simulated card readers on (the till page's "simulate a
+ * card with 20 € on it, a concert in a week on the agenda (full, reduced and member prices, sold at
+ * the till and online with pay on site) and a yearly membership at a free price, then serves with simulated card readers on (the till page's "simulate a
  * card tap" button, and `tibox tap` beside the box).
  */
 import { existsSync } from "node:fs";
@@ -11,7 +12,9 @@ import { openBox } from "../app.ts";
 import { appendEvent, hashSecret, insertOperator } from "../auth/index.ts";
 import { dataDir } from "../db/index.ts";
 import { checkVenueProfile, insertVenue } from "../federation/index.ts";
+import { saveMembershipProduct } from "../membership/index.ts";
 import { insertPrinter, saveCategory, saveItem } from "../pos/index.ts";
+import { createEvent, readOnlineSalesSettings, saveOnlineSalesSettings, saveProduct, savePrice } from "../ticketing/index.ts";
 import { topUp } from "../wallet/index.ts";
 import type { Box } from "../app.ts";
 
@@ -59,6 +62,39 @@ function seedCatalogue(box: Box): void {
   });
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The demo's agenda: a concert a week from now (doors 19:30, 20:30 to 23:30 in Paris in winter,
+ * written in UTC), 12 € full, 8 € reduced, 6 € for members, 150 places; and a yearly membership
+ * at a free price from 10 €, so that the till's "Billets" and "Adhésions" and `/adhesion` show.
+ */
+function seedAgenda(box: Box): void {
+  box.writer.transact((tx) => {
+    const deps = { signer: box.signer, newId: box.deps.newId };
+    const day = Math.floor(box.deps.clock.nowMs() / DAY_MS) * DAY_MS + 7 * DAY_MS;
+    const hour = 3_600_000;
+    const event = createEvent(tx, deps, {
+      title: "Concert de démo",
+      description: "Un concert pour essayer la billetterie : achetez une place sur l'agenda, vendez-en à la caisse, scannez-la à l'entrée.",
+      imageUrl: null,
+      startsAtMs: day + 19.5 * hour,
+      endsAtMs: day + 22.5 * hour,
+      doorsAtMs: day + 18.5 * hour,
+      capacity: 200,
+      tags: ["concert"],
+      visibility: "public",
+    });
+    const product = saveProduct(tx, deps, { eventId: event.id, name: "Entrée", priceMinor: 1200, quota: 150, perOrderMax: 6 });
+    savePrice(tx, deps, { productId: product.id, label: "Réduit", kind: "reduced", amountMinor: 800 });
+    savePrice(tx, deps, { productId: product.id, label: "Adhérent", kind: "member", amountMinor: 600 });
+    saveMembershipProduct(tx, deps, { name: "Adhésion annuelle", description: "Un an, prix libre à partir de 10 €.", duration: "rolling_year", amountMinor: 1000, freePrice: true });
+    // Online orders paid on site (no payment provider in a demo), with donations.
+    const online = readOnlineSalesSettings(tx.sqlite);
+    saveOnlineSalesSettings(tx, { ...online, onlineSalesEnabled: true, payOnSiteEnabled: true, donationsEnabled: true, stripeSecretKey: null, stripeWebhookSecret: null });
+  });
+}
+
 export async function seedDemo(folder: string, out: (line: string) => void): Promise<void> {
   if (existsSync(dataDir(folder).databasePath)) {
     const probe = openBox({ dataDir: folder });
@@ -90,6 +126,7 @@ export async function seedDemo(folder: string, out: (line: string) => void): Pro
       insertPrinter(tx, box.deps.newId, { name: DEMO.printerName, kind: "simulated", address: "demo", paperMm: 80, codePage: "pc858", printGroups: ["bar", "cuisine", "receipt"], hasCashDrawer: true, active: true });
     });
     seedCatalogue(box);
+    seedAgenda(box);
     box.auth.addTerminalSync("cli", "till", "Bar (démo)");
     box.auth.addTerminalSync("cli", "door", "Entrée (démo)");
     box.auth.addTerminalSync("cli", "reader", "Lecteur simulé (démo)");
@@ -111,6 +148,7 @@ export function demoBanner(url: string, pairingCode?: string): string[] {
     "  or pair a browser as a till: Terminals > Pair a device, then open the link.",
     `  printer  ${DEMO.printerName}: Printers > print a test ticket to see its preview`,
     `  sell     unlock it (PIN ${DEMO.cashierPin}), "Ouvrir la caisse", touch "Bière", then "Simuler un passage de carte" (card ${DEMO.customerCard}, 20 €)`,
+    `  tickets  ${url}agenda: the demo concert; sold at the till too ("Billets"); scan them at ${url}door (PIN ${DEMO.doorPin})`,
     `  cards    or, beside it: tibox tap --data ./demo-data --terminal "Caisse (navigateur)" --uid ${DEMO.customerCard}`,
     "",
   ];
