@@ -74,6 +74,11 @@
       if (event.key === "Enter" || event.code === "Enter" || event.code === "NumpadEnter") {
         event.preventDefault();
         if (input.value.trim() !== "") submitScan();
+        // Nothing typed: Enter on the answer (its "next" button has the focus) closes it, as a tap does.
+        else if (result && result.firstElementChild) {
+          closePanel();
+          input.focus();
+        }
         return;
       }
       if (event.code === "Backspace" || event.code === "Tab" || event.code === "Escape") {
