@@ -9,8 +9,7 @@
 import type { Session, Terminal } from "../auth/index.ts";
 import { isAppError } from "../kernel/index.ts";
 import { findCheckinList, findEvent, findTicket, listCounts, listUpcomingEvents, performCheckin, searchEventTickets, type CheckinOutcome } from "../ticketing/index.ts";
-import { DoorCounters, DoorPage, DoorPanel, DoorSearchResults, REFUSAL_KEYS, type DoorAnswer } from "../../ui/pages/door.tsx";
-import { formatTime } from "../../ui/view.ts";
+import { DoorCounters, DoorPage, DoorPanel, DoorSearchResults, doorTime, REFUSAL_KEYS, type DoorAnswer } from "../../ui/pages/door.tsx";
 import { field, view, type Ctx } from "./context.ts";
 import { checkinJson } from "./checkins.ts";
 import { chooseList } from "./door-choice.ts";
@@ -74,7 +73,7 @@ function doorSearch(ctx: Ctx): Response {
 
 function answerOf(ctx: Ctx, outcome: CheckinOutcome): DoorAnswer {
   if (outcome.result === "admitted") return { result: "admitted", holder: outcome.ticket.holder, product: outcome.ticket.product, direction: outcome.direction };
-  const time = outcome.redeemedAtMs !== undefined ? formatTime(view(ctx), outcome.redeemedAtMs) : "";
+  const time = outcome.redeemedAtMs !== undefined ? doorTime(view(ctx), outcome.redeemedAtMs) : "";
   return { result: "refused", code: outcome.code, message: ctx.t(REFUSAL_KEYS[outcome.code]!, { time, door: outcome.door ?? "" }) };
 }
 

@@ -229,6 +229,17 @@ export function DoorPage({
   );
 }
 
+/**
+ * When a ticket already passed, as the volunteer reads it at arm's length: the time alone ("20:14")
+ * on the day it happened in the venue's timezone, else the date and time without seconds.
+ */
+export function doorTime(view: View, atMs: number): string {
+  const locale = view.lang === "fr" ? "fr-FR" : "en-GB";
+  const day = new Intl.DateTimeFormat(locale, { dateStyle: "short", timeZone: view.timezone });
+  const sameDay = day.format(atMs) === day.format(view.serverTimeMs);
+  return new Intl.DateTimeFormat(locale, sameDay ? { timeStyle: "short", timeZone: view.timezone } : { dateStyle: "short", timeStyle: "short", timeZone: view.timezone }).format(atMs);
+}
+
 export const REFUSAL_KEYS: Readonly<Record<string, MessageKey>> = {
   already_redeemed: "door.refusal.already_redeemed",
   revoked: "door.refusal.revoked",
