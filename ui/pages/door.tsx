@@ -7,7 +7,7 @@ import { Layout } from "../layout.tsx";
 import { DoorCamera } from "./door-camera.tsx";
 import { DoorOffline, DoorOfflineHead } from "./door-offline.tsx";
 import type { MessageKey } from "../i18n/index.ts";
-import { formatTime, type View } from "../view.ts";
+import type { View } from "../view.ts";
 
 export interface DoorEventOption {
   readonly id: string;
@@ -124,7 +124,7 @@ export function DoorSearchResults({ view, eventId, tickets, query, listId }: { v
             </span>{" "}
             <span safe>{ticket.product}</span> <code safe>{ticket.id}</code>
             {ticket.state === "revoked" ? <span> ({t("door.revoked_ticket")})</span> : null}
-            {ticket.admittedAtMs !== null ? <span> ({t("door.checked_in_at", { time: formatTime(view, ticket.admittedAtMs) })})</span> : null}
+            {ticket.admittedAtMs !== null ? <span> ({t("door.checked_in_at", { time: doorTime(view, ticket.admittedAtMs) })})</span> : null}
             <form hx-post="/door/checkins" hx-target="#door-result" class="door-checkin-form" hx-include="#door-scan-form [name='direction']">
               {listId ? <input type="hidden" name="list" value={listId} /> : <input type="hidden" name="event_id" value={eventId} />}
               <input type="hidden" name="ticket_id" value={ticket.id} />
@@ -170,7 +170,7 @@ export function DoorPage({
           <select id="door-event" name="list">
             {lists.map((list) => (
               <option value={list.id} selected={list.id === listId} safe>
-                {`${list.eventTitle} · ${formatTime(view, list.startsAtMs)}${list.isDefault ? "" : ` · ${list.name}`}`}
+                {`${list.eventTitle} · ${startTime(view, list.startsAtMs)}${list.isDefault ? "" : ` · ${list.name}`}`}
               </option>
             ))}
           </select>
@@ -178,7 +178,7 @@ export function DoorPage({
           <select id="door-event" name="event">
             {events.map((event) => (
               <option value={event.id} selected={event.id === eventId} safe>
-                {`${event.title} · ${formatTime(view, event.startsAtMs)}`}
+                {`${event.title} · ${startTime(view, event.startsAtMs)}`}
               </option>
             ))}
           </select>
@@ -238,6 +238,11 @@ export function doorTime(view: View, atMs: number): string {
   const day = new Intl.DateTimeFormat(locale, { dateStyle: "short", timeZone: view.timezone });
   const sameDay = day.format(atMs) === day.format(view.serverTimeMs);
   return new Intl.DateTimeFormat(locale, sameDay ? { timeStyle: "short", timeZone: view.timezone } : { dateStyle: "short", timeStyle: "short", timeZone: view.timezone }).format(atMs);
+}
+
+/** An event's start in the door's chooser: date and time, no seconds ("26/11/2026 20:30"). */
+function startTime(view: View, ms: number): string {
+  return new Intl.DateTimeFormat(view.lang === "fr" ? "fr-FR" : "en-GB", { dateStyle: "short", timeStyle: "short", timeZone: view.timezone }).format(ms);
 }
 
 export const REFUSAL_KEYS: Readonly<Record<string, MessageKey>> = {
