@@ -103,6 +103,12 @@ function sellablePrices(ctx: Ctx, event: TicketedEvent): OrderFormPrice[] {
   return prices;
 }
 
+/** Every ticket price on sale has no place left: the agenda shows "Complet" beside the event. */
+export function soldOut(ctx: Ctx, event: TicketedEvent): boolean {
+  const prices = sellablePrices(ctx, event);
+  return prices.length > 0 && prices.every((price) => price.left !== null && price.left <= 0);
+}
+
 export function newOrderKey(ctx: Ctx): string {
   return Buffer.from(ctx.deps.random(18)).toString("base64url");
 }

@@ -34,7 +34,7 @@ import { EMPTY_EVENT_FORM, EventEditPage, EventsAdminPage, type EventForm } from
 import { TicketPage, type ProductForm } from "../../ui/pages/ticketing-tickets.tsx";
 import { emptySellForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
 import { field, venueTimeZone, view, type Ctx } from "./context.ts";
-import { orderSection } from "./online-sales.ts";
+import { orderSection, soldOut } from "./online-sales.ts";
 import { ticketExtras, waitingListSection } from "./ticketing-mail.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
@@ -74,7 +74,7 @@ function withImageSizes(ctx: Ctx, events: readonly TicketedEvent[]): Array<Ticke
 }
 
 function agendaPage(ctx: Ctx): Response {
-  const events = withImageSizes(ctx, listUpcomingPublicEvents(ctx.deps.writer.sqlite, ctx.deps.clock.nowMs()));
+  const events = withImageSizes(ctx, listUpcomingPublicEvents(ctx.deps.writer.sqlite, ctx.deps.clock.nowMs())).map((event) => ({ ...event, soldOut: soldOut(ctx, event) }));
   return html(String(AgendaPage({ view: view(ctx), events, membershipLink: membershipsOnSale(ctx) })));
 }
 

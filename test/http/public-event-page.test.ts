@@ -3,7 +3,8 @@
 // with them on, a product's only price is shown by the product's name alone (no "Tarif réduit ·
 // Plein tarif"), while a product with two prices names each; once every price is sold out there is
 // no order form left to fill in, only "sold out" and the waiting list (with donations on, the form stays
-// for a donation alone, under the sold-out sentence). /adhesion with nothing for sale says only that.
+// for a donation alone, under the sold-out sentence), and the agenda marks the event "Complet". /adhesion
+// with nothing for sale says only that.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { FakeClock } from "../../src/kernel/index.ts";
 import { issueTicket, saveOnlineSalesSettings, savePrice } from "../../src/ticketing/index.ts";
@@ -89,5 +90,18 @@ describe("/adhesion with nothing for sale", () => {
     expect(html).toContain(fr["membership_sale.closed"]);
     expect(html).not.toContain(fr["membership_sale.intro"]);
     expect(html).not.toContain('action="/adhesion"');
+  });
+});
+
+describe("the agenda", () => {
+  test("a sold-out event says 'Complet' beside its date; an event with places left does not", async () => {
+    setOnlineSales(true);
+    const response = await new Client(box).get("/agenda");
+    expect(response.status).toBe(200);
+    const articles = (await response.text()).split('<article class="agenda-event">').slice(1);
+    const badge = `<strong class="badge">${fr["online_order.sold_out"]}</strong>`;
+    const of = (eventId: string) => articles.find((article) => article.includes(`href="/agenda/${eventId}"`))!;
+    expect(of(soldOutEventId)).toContain(badge);
+    expect(of(openEventId)).not.toContain(badge);
   });
 });

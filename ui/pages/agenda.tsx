@@ -16,6 +16,8 @@ export interface AgendaEvent {
   readonly doorsAtMs: number;
   readonly capacity: number | null;
   readonly tags: readonly string[];
+  /** Every ticket price on sale has no place left (the agenda says "Complet"). */
+  readonly soldOut?: boolean | undefined;
   /** Width and height of an image uploaded to the box (for `<img width height>`: no layout shift). */
   readonly imageSize?: { readonly width: number; readonly height: number } | undefined;
 }
@@ -41,6 +43,12 @@ function EventCard({ view, event, linked }: { view: View; event: AgendaEvent; li
         <time datetime={new Date(event.startsAtMs).toISOString()} safe>
           {eventTime(view, event.startsAtMs)}
         </time>
+        {linked && event.soldOut ? (
+          <>
+            {" "}
+            <strong class="badge">{t("online_order.sold_out")}</strong>
+          </>
+        ) : null}
       </p>
       {event.imageUrl ? (
         <img
