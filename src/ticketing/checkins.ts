@@ -288,6 +288,8 @@ export interface DoorTicketRow {
   readonly state: "valid" | "revoked";
   /** Its first admitted entry (on the list given, else on any). */
   readonly admittedAtMs: number | null;
+  /** Its order is not paid yet (held or to pay on site): the door will refuse it as unpaid. */
+  readonly unpaid: boolean;
 }
 
 /** An event's tickets whose holder's name contains `query`, or whose number (id) starts or ends with it; bounded. */
@@ -296,15 +298,18 @@ export function searchEventTickets(sqlite: Sqlite, eventId: string, query: strin
   if (text.length < 2) return [];
   const like = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
   const id = text.toUpperCase();
+  const unpaidStates = UNPAID_ORDER_STATES.map((state) => `'${state}'`).join(", ");
   return sqlite
-    .query<DoorTicketRow, [string | null, string | null, string, string, string, string, number]>(
+    .query<Omit<DoorTicketRow, "unpaid"> & { unpaid: number | null }, [string | null, string | null, string, string, string, string, number]>(
       `SELECT t.id, t.holder_name AS holder, p.name AS product, t.state,
-        (SELECT min(c.at_ms) FROM checkins c WHERE c.ticket_id = t.id AND c.result = 'admitted' AND c.direction = 'entry' AND (? IS NULL OR c.list = ?)) AS admittedAtMs
+        (SELECT min(c.at_ms) FROM checkins c WHERE c.ticket_id = t.id AND c.result = 'admitted' AND c.direction = 'entry' AND (? IS NULL OR c.list = ?)) AS admittedAtMs,
+        (SELECT o.state IN (${unpaidStates}) FROM orders o WHERE o.id = t.order_id) AS unpaid
        FROM tickets t JOIN ticket_products p ON p.id = t.product_id
        WHERE t.event_id = ? AND (t.holder_name LIKE ? ESCAPE '\\' OR t.id LIKE ? || '%' OR t.id LIKE '%' || ?)
        ORDER BY t.holder_name, t.id LIMIT ?`,
     )
-    .all(listId, listId, eventId, like, id, id, DOOR_SEARCH_ROWS);
+    .all(listId, listId, eventId, like, id, id, DOOR_SEARCH_ROWS)
+    .map((row) => ({ ...row, unpaid: row.unpaid === 1 }));
 }
 
 export interface CheckinCounts {

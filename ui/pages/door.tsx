@@ -40,6 +40,8 @@ export interface DoorTicket {
   readonly product: string;
   readonly state: "valid" | "revoked";
   readonly admittedAtMs: number | null;
+  /** Its order is not paid yet: the volunteer sends the holder to the box office. */
+  readonly unpaid?: boolean | undefined;
   readonly nonce: string;
 }
 
@@ -124,6 +126,7 @@ export function DoorSearchResults({ view, eventId, tickets, query, listId }: { v
             </span>{" "}
             <span safe>{ticket.product}</span> <code safe>{ticket.id}</code>
             {ticket.state === "revoked" ? <span> ({t("door.revoked_ticket")})</span> : null}
+            {ticket.state === "valid" && ticket.unpaid ? <strong> ({t("door.unpaid_ticket")})</strong> : null}
             {ticket.admittedAtMs !== null ? <span> ({t("door.checked_in_at", { time: doorTime(view, ticket.admittedAtMs) })})</span> : null}
             <form hx-post="/door/checkins" hx-target="#door-result" class="door-checkin-form" hx-include="#door-scan-form [name='direction']">
               {listId ? <input type="hidden" name="list" value={listId} /> : <input type="hidden" name="event_id" value={eventId} />}
