@@ -7,6 +7,7 @@ export const uxReviewEn = {
   "confirm.image_remove": "Remove the event's image?",
   "online_order.all_sold_out": "Sold out: no tickets are left for sale.",
   "agenda.not_sold_online": "Tickets for this event are not sold online.",
+  "ticket.print_page": "Print this page",
   "door.unpaid_ticket": "not paid: take the payment at the box office",
   "order_page.pay_on_site_no_tickets": "Pay at the front desk on your next visit, giving the order's reference.",
 };

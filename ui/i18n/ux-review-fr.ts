@@ -7,6 +7,7 @@ export const uxReviewFr = {
   "confirm.image_remove": "Retirer l'image de l'événement ?",
   "online_order.all_sold_out": "Complet : il n'y a plus de billets en vente.",
   "agenda.not_sold_online": "Pas de vente en ligne pour cet événement.",
+  "ticket.print_page": "Imprimer cette page",
   "door.unpaid_ticket": "non payé : à encaisser à la billetterie",
   "order_page.pay_on_site_no_tickets": "Payez à l'accueil lors de votre prochaine venue, en donnant la référence de la commande.",
 } as const;

@@ -163,6 +163,12 @@ export function TicketPage({
         </p>
       </article>
       <p class="muted no-print">{t("ticket.print")}</p>
+      {/* A tablet or phone has no Ctrl+P: the button opens the browser's print dialog (app.js). */}
+      <p class="no-print">
+        <button type="button" data-print>
+          {t("ticket.print_page")}
+        </button>
+      </p>
       {printedOn !== undefined && <Notices notice={t("ticket.print_queued", { printer: printedOn })} />}
       {ticket.state === "valid" && printers.length > 0 && (
         <form method="post" action={`/admin/ticketing/tickets/${encodeURIComponent(ticket.id)}/print`} class="no-print">

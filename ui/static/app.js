@@ -32,3 +32,12 @@
     true,
   );
 })();
+
+// A "print this page" button (data-print): tablets and phones have no Ctrl+P.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target && target.closest && target.closest("[data-print]")) window.print();
+  });
+})();
