@@ -3,7 +3,8 @@
 // "waiting to be sent", and offers no "send again" button (it could not send); a ticket whose price
 // label is its product's name is listed once ("Plein tarif"), not "Plein tarif · Plein tarif", on the
 // box office page and in the ticket's heading on the buyer's own page. A membership bought to pay on
-// site does not tell the buyer to "show your tickets on the day": it has none.
+// site does not tell the buyer to "show your tickets on the day": it has none. The outbox offers no
+// "retry now" while e-mail is off.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { FakeClock } from "../../src/kernel/index.ts";
 import { saveMembershipProduct } from "../../src/membership/index.ts";
@@ -83,5 +84,18 @@ describe("the buyer's page of an order to pay on site", () => {
     const membershipPage = await (await new Client(box).get(orderPagePath(box.signer, membership))).text();
     expect(membershipPage).toContain(fr["order_page.pay_on_site_no_tickets"]);
     expect(membershipPage).not.toContain(fr["order_page.pay_on_site_help"]);
+  });
+});
+
+describe("the outbox with e-mail off", () => {
+  test("offers no 'retry now' (it could only fail again); once e-mail is set, a queued mail has it", async () => {
+    const off = await (await admin.get("/admin/ticketing/outbox")).text();
+    expect(off).toContain("E-mail non configuré");
+    expect(off).toContain("lea@example.org");
+    expect(off).not.toContain("/retry");
+    box.writer.transact((tx) => tx.sqlite.run("UPDATE ticketing_settings SET smtp_url = 'smtp://mail.example.org:587', mail_from = 'billets@example.org' WHERE id = 1"));
+    const on = await (await admin.get("/admin/ticketing/outbox")).text();
+    expect(on).not.toContain("E-mail non configuré");
+    expect(on).toContain("/retry");
   });
 });

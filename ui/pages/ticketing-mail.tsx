@@ -166,7 +166,8 @@ export function OutboxPage(props: {
                 </td>
                 <td data-label={t("outbox.last_error")}>
                   <small safe>{mail.lastError ?? ""}</small>
-                  {mail.state !== "sent" && (
+                  {/* With e-mail off a retry could only fail again: the notice above says what to set up. */}
+                  {mail.state !== "sent" && props.configured && (
                     <form method="post" action={`/admin/ticketing/outbox/${encodeURIComponent(mail.id)}/retry`}>
                       <CsrfField view={view} />
                       <button type="submit">{t("outbox.retry")}</button>
