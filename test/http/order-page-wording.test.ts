@@ -1,4 +1,4 @@
-// Proves two wordings of a box office order's page, through the real router on a real SQLite box:
+// Proves wordings of order pages and the outbox, through the real router on a real SQLite box:
 // with e-mail not configured, the page says so once, without also saying the tickets mail is
 // "waiting to be sent", and offers no "send again" button (it could not send); a ticket whose price
 // label is its product's name is listed once ("Plein tarif"), not "Plein tarif · Plein tarif", on the
