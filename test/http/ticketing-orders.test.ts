@@ -43,7 +43,6 @@ describe("box office pages", () => {
     expect((await manager.login(MANAGER.email, MANAGER.password)).status).toBe(303);
     cashier = await sessionClient("cashier", "Camille Caisse", "4821");
     eventId = makeEvent(box, NOW + 24 * HOUR, { title: "Concert <b>" });
-    addBoxOffice(box);
   });
   afterAll(() => box.dispose());
 
@@ -96,6 +95,16 @@ describe("box office pages", () => {
     expect(eventPage).toContain(`name="qty_${prices[1]!.id}"`);
     expect(eventPage).toContain(`name="amount_${prices[2]!.id}"`);
     expect(eventPage).not.toContain(`/admin/ticketing/events/${eventId}/tickets`);
+  });
+
+  test("without a box office point of sale the sell form says so up front; with one it does not", async () => {
+    const warning = "il faut un point de vente de type « Billetterie »";
+    const before = await (await manager.get(`/admin/ticketing/events/${eventId}`)).text();
+    expect(before).toContain("Vendre");
+    expect(before).toContain(warning);
+    expect(before).toContain('href="/admin/pos/points-of-sale"');
+    addBoxOffice(box);
+    expect(await (await manager.get(`/admin/ticketing/events/${eventId}`)).text()).not.toContain(warning);
   });
 
   test("selling several prices: one order, its page with tickets, printable links, escaped names; the same form twice is one order", async () => {

@@ -11,6 +11,8 @@ export const boxOfficePosEn: Record<keyof typeof boxOfficePosFr, string> = {
   "order.refund_by_void": "Refund (voids sale no. {number})",
   "order.sale": "Sale",
   "order.sale_number": "no. {number}",
+  "sell.no_box_office": "To take cash or a card terminal payment, the box needs a point of sale of kind \"Box office\"; without one, only \"Free\" and \"Pay on site\" work.",
+  "sell.no_box_office_link": "Create the box office point of sale",
   "sell.point_of_sale": "Point of sale",
   "pos_reports.online_title": "Online sales",
   "pos_reports.online_help": "Orders paid online (payment provider) in the range, and those refunded. They are not cash-register sales: no fiscal record and no Z; the FEC books them in their own journal (VW).",

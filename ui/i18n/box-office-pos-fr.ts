@@ -9,6 +9,8 @@ export const boxOfficePosFr = {
   "order.refund_by_void": "Rembourser (annule la vente n° {number})",
   "order.sale": "Vente",
   "order.sale_number": "n° {number}",
+  "sell.no_box_office": "Pour encaisser en espèces ou au TPE, il faut un point de vente de type « Billetterie » ; sans lui, seuls « Gratuit » et « À payer sur place » sont possibles.",
+  "sell.no_box_office_link": "Créer le point de vente Billetterie",
   "sell.point_of_sale": "Point de vente",
   "pos_reports.online_title": "Ventes en ligne",
   "pos_reports.online_help": "Commandes payées en ligne (prestataire de paiement) sur la période, et celles remboursées. Ce ne sont pas des ventes de caisse : ni enregistrement fiscal ni Z ; le FEC les passe dans leur propre journal (VW).",
