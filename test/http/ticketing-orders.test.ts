@@ -156,7 +156,7 @@ describe("box office pages", () => {
     const refused = await manager.post(`/admin/ticketing/events/${eventId}/orders`, { idempotency_key: key(), [`qty_${small.id}`]: "2", buyer_name: "Marie Curie", payment: "cash" });
     expect(refused.status).toBe(409);
     const page = await refused.text();
-    expect(page).toContain("Ce tarif est complet.");
+    expect(page).toContain("Ce type de billet est complet.");
     expect(page).toContain('value="Marie Curie"');
     expect(page).toMatch(new RegExp(`name="qty_${small.id}"[^>]*value="2"`));
     expect(rowCounts(box)).toEqual(before);
