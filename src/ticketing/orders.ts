@@ -494,7 +494,8 @@ export function newReference(sqlite: Sqlite, random: RandomSource): string {
 function lineLabel(plan: LinePlan): string {
   switch (plan.kind) {
     case "ticket":
-      return `${plan.product.name} · ${plan.price.label}`;
+      // "Entrée · Réduit"; a product named like its price ("Plein tarif") is not said twice.
+      return plan.product.name.trim().toLowerCase() === plan.price.label.trim().toLowerCase() ? plan.product.name : `${plan.product.name} · ${plan.price.label}`;
     case "membership":
       return plan.product.name;
     case "donation":

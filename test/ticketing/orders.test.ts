@@ -97,6 +97,11 @@ describe("orders", () => {
     expect(findOrderByReference(box.writer.sqlite, order.reference.toLowerCase())?.id).toBe(order.id);
   });
 
+  test("a ticket line says its product and its price, not twice when they share a name", () => {
+    const plain = makeProduct(box, eventId, { name: "Plein tarif", priceMinor: 900 });
+    expect(placeOrder(box, orderInput(NOW, [ticket(plain.id)], { idempotencyKey: "plain-label" })).lines[0]!.label).toBe("Plein tarif");
+  });
+
   test("the same idempotency key answers the same order and writes nothing more", () => {
     const input = orderInput(NOW, [ticket(fullId)], { idempotencyKey: "box-office-same-key" });
     const first = placeOrder(box, input);
