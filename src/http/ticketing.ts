@@ -202,6 +202,8 @@ export function editPage(ctx: Ctx, event: TicketedEvent, options: PageOptions = 
     image: { url: event.imageUrl, size: withImageSizes(ctx, [event])[0]!.imageSize },
     notice: options.notice,
     error: options.error,
+    // Said again beside the form it is about: on a phone that form is far below the page's top.
+    errorAt: options.error === undefined ? undefined : options.productForm !== undefined ? "product" : options.sell !== undefined ? "sell" : undefined,
   });
   return html(String(page), options.status ?? 200);
 }

@@ -105,6 +105,10 @@ describe("box office pages", () => {
     expect(before).toContain('href="/admin/pos/points-of-sale"');
     addBoxOffice(box);
     expect(await (await manager.get(`/admin/ticketing/events/${eventId}`)).text()).not.toContain(warning);
+    // A refused new ticket type: its message is repeated inside its form (#add-product), far down on a phone.
+    const refused = await manager.post(`/admin/ticketing/events/${eventId}/products`, { name: "", price: "10", vat: "5,5" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/id="add-product"><h3>[^<]*<\/h3><p class="notice error">[^<]+<\/p>/);
   });
 
   test("selling several prices: one order, its page with tickets, printable links, escaped names; the same form twice is one order", async () => {
@@ -157,6 +161,8 @@ describe("box office pages", () => {
     expect(refused.status).toBe(409);
     const page = await refused.text();
     expect(page).toContain("Ce type de billet est complet.");
+    // Said at the top and again inside the sell form, which the page's address scrolls to (#sell).
+    expect(page).toMatch(/<form method="post" action="[^"]*\/orders#sell"[^>]*id="sell"><p class="notice error">Ce type de billet est complet\.<\/p>/);
     expect(page).toContain('value="Marie Curie"');
     expect(page).toMatch(new RegExp(`name="qty_${small.id}"[^>]*value="2"`));
     expect(rowCounts(box)).toEqual(before);

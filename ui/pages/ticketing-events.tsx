@@ -144,6 +144,7 @@ export function EventEditPage({
   door,
   waiting,
   image,
+  errorAt,
 }: PageProps & {
   eventId: string;
   title: string;
@@ -156,6 +157,8 @@ export function EventEditPage({
   waiting?: number | undefined;
   /** The event's image and its upload form (event-image.tsx). */
   image?: EventImageView | undefined;
+  /** Which box-office form the error is about, to repeat it there. */
+  errorAt?: "product" | "sell" | undefined;
 }) {
   const { t } = view;
   return (
@@ -171,7 +174,7 @@ export function EventEditPage({
         <small class="fingerprint">{t("events_admin.key", { key: publicKeyHex })}</small>
       </p>
       {image ? <EventImageSection view={view} eventId={eventId} title={title} image={image} /> : null}
-      <BoxOffice view={view} eventId={eventId} products={products} form={productForm} sell={sell} />
+      <BoxOffice view={view} eventId={eventId} products={products} form={productForm} sell={sell} error={error} errorAt={errorAt} />
       {door ? <EventDoorLinks view={view} eventId={eventId} lists={door.lists} conflicts={door.conflicts} /> : null}
       {waiting !== undefined && (
         <p>

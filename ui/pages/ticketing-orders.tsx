@@ -206,12 +206,15 @@ export function emptySellForm(idempotencyKey: string): SellFormValues {
   return { idempotencyKey, quantities: {}, amounts: {}, buyerName: "", buyerEmail: "", buyerPhone: "", holders: "", payment: "cash" };
 }
 
-export function SellForm({ view, eventId, products, form }: { view: View; eventId: string; products: readonly SellProduct[]; form: SellFormValues }) {
+export function SellForm({ view, eventId, products, form, error }: { view: View; eventId: string; products: readonly SellProduct[]; form: SellFormValues; error?: string | undefined }) {
   const { t } = view;
   const onSale = products.filter((product) => product.prices.length > 0);
   if (onSale.length === 0) return <p class="muted">{t("sell.nothing_on_sale")}</p>;
   return (
-    <form method="post" action={`/admin/ticketing/events/${encodeURIComponent(eventId)}/orders`} class="form" id="sell">
+    <form method="post" action={`/admin/ticketing/events/${encodeURIComponent(eventId)}/orders#sell`} class="form" id="sell">
+      {error ? (
+        <p class="notice error">{error /* already HTML: t() escapes its variables */}</p>
+      ) : null}
       <CsrfField view={view} />
       <input type="hidden" name="idempotency_key" value={form.idempotencyKey} />
       <h3>{t("sell.title")}</h3>

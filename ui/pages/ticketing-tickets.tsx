@@ -48,7 +48,23 @@ function limitsText(view: View, product: ProductRow): string {
  * (several prices and quantities, the buyer, holders' names, the payment), and a form to add a
  * ticket type.
  */
-export function BoxOffice({ view, eventId, products, form, sell }: { view: View; eventId: string; products: readonly ProductRow[]; form: ProductForm; sell: SellFormValues }) {
+export function BoxOffice({
+  view,
+  eventId,
+  products,
+  form,
+  sell,
+  error,
+  errorAt,
+}: {
+  view: View;
+  eventId: string;
+  products: readonly ProductRow[];
+  form: ProductForm;
+  sell: SellFormValues;
+  error?: string | undefined;
+  errorAt?: "product" | "sell" | undefined;
+}) {
   const { t } = view;
   const base = `/admin/ticketing/events/${encodeURIComponent(eventId)}`;
   const sellProducts = products.filter((product) => product.active).map((product) => ({ id: product.id, name: product.name, prices: product.prices.filter((price) => price.active) }));
@@ -95,14 +111,17 @@ export function BoxOffice({ view, eventId, products, form, sell }: { view: View;
           </tbody>
         </table>
       )}
-      {products.length > 0 && <SellForm view={view} eventId={eventId} products={sellProducts} form={sell} />}
+      {products.length > 0 && <SellForm view={view} eventId={eventId} products={sellProducts} form={sell} error={errorAt === "sell" ? error : undefined} />}
       <p>
         <a class="standalone" href={`/admin/ticketing/orders?event=${encodeURIComponent(eventId)}`}>
           {t("orders.event_filter")}
         </a>
       </p>
-      <form method="post" action={`${base}/products`} class="form">
+      <form method="post" action={`${base}/products#add-product`} class="form" id="add-product">
         <h3>{t("box_office.add_product")}</h3>
+        {errorAt === "product" && error ? (
+          <p class="notice error">{error /* already HTML: t() escapes its variables */}</p>
+        ) : null}
         <ProductSettingsFields view={view} form={form} adding={true} />
         <button type="submit">{t("box_office.add_product")}</button>
       </form>
