@@ -163,7 +163,7 @@ async function resendForm(ctx: Ctx): Promise<Response> {
     const order = findOrder(tx.sqlite, orderId);
     if (!order) fail("order_unknown", "no such order");
     if (order.state !== "paid" && order.state !== "pay_on_site") fail("order_not_sendable", `this order is ${order.state}`);
-    if (!enqueueOrderTicketsEmail(tx, { newId: deps.newId, signer: deps.signer }, order.id)) fail("order_no_email", "this order has no buyer e-mail or no valid ticket");
+    if (!enqueueOrderTicketsEmail(tx, { newId: deps.newId, signer: deps.signer }, order.id, { again: true })) fail("order_no_email", "this order has no buyer e-mail, nor a valid ticket, membership or donation");
   });
   return redirect(`/admin/ticketing/orders/${encodeURIComponent(orderId)}?resent=1`);
 }

@@ -96,6 +96,7 @@ export { createMembershipOrder, type MembershipOrderInput } from "./membership-o
 export { ordersOfPerson, ticketsOfPerson, TICKETING_PERSON_ROWS, waitingOfPerson, type Person, type PersonOrder, type PersonTicket, type PersonWaiting } from "./members.ts";
 export { erasePerson, type ErasePersonInput, type TicketingErasure } from "./privacy.ts";
 export { enqueueOrderTicketsEmail, escapeHtml, mailLang, ORDER_TICKETS_KIND, orderTicketsMail, type MailLang, type TicketMailContent, type TicketMailOptions } from "./ticket-mail.ts";
+export { enqueueMembershipPaidEmail, ORDER_PAID_KIND } from "./membership-paid-mail.ts";
 export { findWaitingEntry, joinWaitingList, listWaitingList, notifyWaitingList, placesLeft, removeWaitingEntry, WAITING_LIST_LIMITS, WAITING_LIST_MAIL_KIND, waitingCount, type JoinInput, type WaitingEntry } from "./waiting-list.ts";
 export { normalizePublicBaseUrl, ONLINE_SALES_LIMITS, onlinePaymentConfigured, readOnlineSalesSettings, saveOnlineSalesSettings, secretHint, type OnlineSalesInput, type OnlineSalesSettings } from "./online-settings.ts";
 export { ORDER_LINK_KEY_PATTERN, orderLinkKey, orderLinkKeyValid, orderPagePath } from "./order-links.ts";

@@ -18,6 +18,7 @@ import { checkCapacity, checkQuota, findProduct, insertTicket, PRODUCT_LIMITS, T
 import { findPrice, type TicketPrice } from "./prices.ts";
 import { ORDER_CHANNELS, ORDER_STATES } from "./schema.ts";
 import { enqueueOrderTicketsEmail } from "./ticket-mail.ts";
+import { enqueueMembershipPaidEmail } from "./membership-paid-mail.ts";
 import { notifyWaitingList } from "./waiting-list.ts";
 
 export type OrderChannel = (typeof ORDER_CHANNELS)[number];
@@ -595,7 +596,7 @@ export function createOrder(tx: Tx, deps: OrderDeps, input: OrderInput): Created
   // A membership is granted once paid; before the tickets, so a member price in the same order sees it.
   if (plan.state === "paid") grantOrderMemberships(tx, deps.newId, order, input.nowMs, input.timeZone ?? DEFAULT_TIME_ZONE);
   const tickets = issueOrderTickets(tx, deps.newId, orderId, plan, memberId);
-  // The buyer's tickets by e-mail (through the outbox), once they are theirs: paid or to pay on site.
+  // The buyer's order by e-mail (through the outbox: tickets, memberships, donations), once paid or to pay on site.
   if (plan.state === "paid" || plan.state === "pay_on_site") enqueueOrderTicketsEmail(tx, deps, orderId);
   logOrder(tx, deps.signer, "order.created", actor, order, { channel: plan.channel, state: plan.state, total_minor: plan.totalMinor, tickets, payment_method: plan.paymentMethod });
   return { ...order, replayed: false };
@@ -652,8 +653,10 @@ export function markOrderPaid(tx: Tx, deps: Pick<OrderDeps, "newId" | "signer">,
     .run(input.method, provider, providerRef, input.nowMs, input.saleId ?? null, order.id);
   grantOrderMemberships(tx, deps.newId, order, input.nowMs, input.timeZone ?? DEFAULT_TIME_ZONE);
   logOrder(tx, deps.signer, "order.paid", input.actor ?? "system", order, { method: input.method, provider, total_minor: order.totalMinor });
-  // A held order's tickets become the buyer's now (a pay-on-site order had its mail when made).
+  // A held order's tickets become the buyer's now (a pay-on-site order had its mail when made,
+  // saying its membership would be valid once paid: it now hears the dates).
   if (order.state === "held") enqueueOrderTicketsEmail(tx, deps, order.id);
+  else enqueueMembershipPaidEmail(tx, deps, order.id);
   return findOrder(tx.sqlite, order.id)!;
 }
 

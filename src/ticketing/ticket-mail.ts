@@ -1,13 +1,18 @@
 /**
- * The e-mail that carries an order's tickets, in French or English (the order's `lang`), as text
- * and simple HTML: the order's reference, each event's title and date in the venue's timezone, and
- * for each ticket either a link to its printable page (when the box has a public address) or its
- * QR code as an attached PNG (referenced by cid:, attached when sent: mail-attachments.ts). It is
- * queued in the transaction that issues or pays the tickets, only when the buyer gave an e-mail.
+ * The e-mail of an order, in French or English (the order's `lang`), as text and simple HTML: the
+ * order's reference, each event's title and date in the venue's timezone, and for each ticket
+ * either a link to its printable page (when the box has a public address) or its QR code as an
+ * attached PNG (referenced by cid:, attached when sent: mail-attachments.ts); then the order's
+ * memberships (the dates they run, or "valid once paid at the box office" for an order to pay on
+ * site) and its donations, thanked. It is queued in the transaction that makes the order paid or
+ * pay-on-site, only when the buyer gave an e-mail, once per order (a resend by the box office
+ * aside). A pay-on-site order with a membership gets a short second mail when it is paid
+ * (membership-paid-mail.ts), with the dates.
  */
 import type { Sqlite, Tx } from "../db/index.ts";
 import { DEFAULT_TIMEZONE, findVenue } from "../federation/index.ts";
 import { formatMoney, money, type IdFactory, type Signer } from "../kernel/index.ts";
+import { membershipsOfOrder } from "../membership/index.ts";
 import { ticketQrCid } from "./mail-attachments.ts";
 import { orderPagePath } from "./order-links.ts";
 import { enqueueEmail, isEmailAddress, readMailSettings, type OutboxMail } from "./outbox.ts";
@@ -23,6 +28,14 @@ const WORDS = {
     subject: (title: string, reference: string) => `Vos billets : ${title} (commande ${reference})`,
     hello: (name: string) => (name ? `Bonjour ${name},` : "Bonjour,"),
     thanks: (reference: string, venue: string) => `Merci pour votre commande ${reference}${venue ? ` auprès de ${venue}` : ""}. Voici vos billets.`,
+    thanksOrder: (reference: string, venue: string) => `Merci pour votre commande ${reference}${venue ? ` auprès de ${venue}` : ""}.`,
+    orderSubject: (what: string, reference: string) => `Votre commande ${reference} : ${what}`,
+    membershipValid: (label: string, from: string, until: string) => `${label}, valable du ${from} au ${until}`,
+    membershipPending: (label: string) => `${label} : sera valable une fois payée à l'accueil`,
+    donation: (amount: string) => `Merci pour votre don de ${amount} !`,
+    donationWord: "don",
+    orderPage: (url: string) => `Votre commande en ligne : ${url}`,
+    orderFooter: "Ce message vous est envoyé parce que vous avez passé cette commande.",
     doors: (time: string) => `ouverture des portes ${time}`,
     tickets: "Billets",
     ticket: "Billet",
@@ -38,6 +51,14 @@ const WORDS = {
     subject: (title: string, reference: string) => `Your tickets: ${title} (order ${reference})`,
     hello: (name: string) => (name ? `Hello ${name},` : "Hello,"),
     thanks: (reference: string, venue: string) => `Thank you for your order ${reference}${venue ? ` with ${venue}` : ""}. Here are your tickets.`,
+    thanksOrder: (reference: string, venue: string) => `Thank you for your order ${reference}${venue ? ` with ${venue}` : ""}.`,
+    orderSubject: (what: string, reference: string) => `Your order ${reference}: ${what}`,
+    membershipValid: (label: string, from: string, until: string) => `${label}, valid from ${from} to ${until}`,
+    membershipPending: (label: string) => `${label}: valid once paid at the box office`,
+    donation: (amount: string) => `Thank you for your donation of ${amount}!`,
+    donationWord: "donation",
+    orderPage: (url: string) => `Your order online: ${url}`,
+    orderFooter: "You receive this message because you placed this order.",
     doors: (time: string) => `doors open ${time}`,
     tickets: "Tickets",
     ticket: "Ticket",
@@ -93,6 +114,26 @@ export interface TicketMailOptions {
   readonly timezone?: string;
   /** A ticket's printable page; absent: the QR codes go as attached images. */
   readonly ticketUrl?: ((ticketId: string) => string) | undefined;
+  /** The buyer's order page (with the box's public address); absent: the mail gives the reference only. */
+  readonly orderUrl?: string | undefined;
+}
+
+export type MailWords = (typeof WORDS)[MailLang];
+
+export function mailWords(lang: MailLang): MailWords {
+  return WORDS[lang];
+}
+
+/** A membership's window as the buyer reads it: its first and last days (until is exclusive) in the venue's timezone. */
+export function membershipWindowText(words: MailWords, membership: { readonly label: string; readonly validFromMs: number; readonly validUntilMs: number }, timezone: string): string {
+  const day = new Intl.DateTimeFormat(words.locale, { day: "2-digit", month: "2-digit", year: "numeric", timeZone: timezone });
+  return words.membershipValid(membership.label, day.format(membership.validFromMs), day.format(Math.max(membership.validFromMs, membership.validUntilMs - 1)));
+}
+
+interface ExtraLineRow {
+  readonly kind: "membership" | "donation";
+  readonly label: string;
+  readonly amountMinor: number;
 }
 
 function when(ms: number, lang: MailLang, timezone: string, style: "full" | "time"): string {
@@ -100,7 +141,10 @@ function when(ms: number, lang: MailLang, timezone: string, style: "full" | "tim
   return new Intl.DateTimeFormat(WORDS[lang].locale, options).format(ms);
 }
 
-/** The mail of an order's valid tickets; undefined when the order is unknown, has no buyer e-mail or no valid ticket. */
+/**
+ * The mail of an order: its valid tickets, its memberships and its donations; undefined when the
+ * order is unknown, has no buyer e-mail, or has none of these (every ticket revoked, say).
+ */
 export function orderTicketsMail(sqlite: Sqlite, orderId: string, options: TicketMailOptions = {}): TicketMailContent | undefined {
   const order = sqlite
     .query<OrderMailRow, [string]>("SELECT id, reference, state, buyer_name AS buyerName, buyer_email AS buyerEmail, total_minor AS totalMinor, lang FROM orders WHERE id = ?")
@@ -114,19 +158,29 @@ export function orderTicketsMail(sqlite: Sqlite, orderId: string, options: Ticke
        WHERE t.order_id = ? AND t.state = 'valid' ORDER BY e.starts_at_ms, t.issued_at_ms, t.id LIMIT ?`,
     )
     .all(orderId, MAX_TICKETS);
-  if (tickets.length === 0) return undefined;
+  const extras = sqlite
+    .query<ExtraLineRow, [string]>("SELECT kind, label, amount_minor AS amountMinor FROM order_lines WHERE order_id = ? AND kind IN ('membership', 'donation') ORDER BY idx LIMIT 50")
+    .all(orderId);
+  if (tickets.length === 0 && extras.length === 0) return undefined;
   const venue = findVenue(sqlite);
   const lang = mailLang(order.lang);
   const words = WORDS[lang];
   const timezone = options.timezone ?? venue?.timezone ?? DEFAULT_TIMEZONE;
   const events = groupByEvent(tickets);
-  const title = events.length === 1 ? events[0]!.title : events.map((event) => event.title).join(", ");
+  const extraLines = extraTexts(sqlite, order, extras, words, timezone);
+  const title =
+    events.length === 0
+      ? words.orderSubject(extras.map((line) => (line.kind === "donation" ? words.donationWord : line.label)).join(", "), order.reference)
+      : words.subject(events.length === 1 ? events[0]!.title : events.map((event) => event.title).join(", "), order.reference);
+  const thanks = events.length > 0 ? words.thanks(order.reference, venue?.legalName ?? "") : words.thanksOrder(order.reference, venue?.legalName ?? "");
+  // "No other message will follow" holds for tickets alone: a membership to pay on site gets its "paid" mail later.
+  const footer = extras.length === 0 ? words.footer : words.orderFooter;
   const label = (ticket: TicketMailRow) => [ticket.productName, ticket.priceLabel && ticket.priceLabel !== ticket.productName ? ticket.priceLabel : "", ticket.holderName].filter(Boolean).join(" · ");
   const payOnSite = order.state === "pay_on_site" && order.totalMinor > 0 ? words.payOnSite(formatMoney(money(order.totalMinor), "EUR", words.locale)) : "";
   const url = options.ticketUrl;
 
-  const text: string[] = [words.hello(order.buyerName), "", words.thanks(order.reference, venue?.legalName ?? ""), ""];
-  const html: string[] = [`<p>${escapeHtml(words.hello(order.buyerName))}</p>`, `<p>${escapeHtml(words.thanks(order.reference, venue?.legalName ?? ""))}</p>`];
+  const text: string[] = [words.hello(order.buyerName), "", thanks, ""];
+  const html: string[] = [`<p>${escapeHtml(words.hello(order.buyerName))}</p>`, `<p>${escapeHtml(thanks)}</p>`];
   for (const event of events) {
     const date = `${when(event.startsAtMs, lang, timezone, "full")} (${words.doors(when(event.doorsAtMs, lang, timezone, "time"))})`;
     text.push(event.title, date, "");
@@ -141,21 +195,50 @@ export function orderTicketsMail(sqlite: Sqlite, orderId: string, options: Ticke
     text.push("");
     html.push("</ul>");
   }
-  const how = url ? words.linked : words.attached;
-  text.push(how);
-  html.push(`<p>${escapeHtml(how)}</p>`);
+  if (events.length > 0) {
+    const how = url ? words.linked : words.attached;
+    text.push(how);
+    html.push(`<p>${escapeHtml(how)}</p>`);
+  }
+  if (extraLines.length > 0) {
+    if (events.length > 0) text.push("");
+    text.push(...extraLines.map((line) => `- ${line}`));
+    html.push("<ul>", ...extraLines.map((line) => `<li>${escapeHtml(line)}</li>`), "</ul>");
+  }
   if (payOnSite) {
     text.push("", payOnSite);
     html.push(`<p><strong>${escapeHtml(payOnSite)}</strong></p>`);
   }
-  text.push("", words.reference(order.reference), "", words.footer);
-  html.push(`<p><strong>${escapeHtml(words.reference(order.reference))}</strong></p>`, `<p><small>${escapeHtml(words.footer)}</small></p>`);
+  text.push("", words.reference(order.reference));
+  html.push(`<p><strong>${escapeHtml(words.reference(order.reference))}</strong></p>`);
+  if (options.orderUrl) {
+    text.push(words.orderPage(options.orderUrl));
+    html.push(`<p><a href="${escapeHtml(options.orderUrl)}">${escapeHtml(words.orderPage(options.orderUrl))}</a></p>`);
+  }
+  text.push("", footer);
+  html.push(`<p><small>${escapeHtml(footer)}</small></p>`);
   return {
     to: order.buyerEmail,
-    subject: words.subject(title, order.reference),
+    subject: title,
     text: text.join("\n"),
-    html: `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(words.subject(title, order.reference))}</title></head><body>${html.join("\n")}</body></html>`,
+    html: `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${html.join("\n")}</body></html>`,
   };
+}
+
+/**
+ * The order's memberships and donations, one sentence each: a granted membership with its dates,
+ * one not granted yet (the order is to pay on site) as valid once paid, a donation thanked.
+ */
+function extraTexts(sqlite: Sqlite, order: OrderMailRow, extras: readonly ExtraLineRow[], words: MailWords, timezone: string): string[] {
+  const lines: string[] = [];
+  const membershipLines = extras.filter((line) => line.kind === "membership");
+  if (membershipLines.length > 0) {
+    const granted = membershipsOfOrder(sqlite, order.id);
+    if (granted.length > 0) lines.push(...granted.map((membership) => membershipWindowText(words, membership, timezone)));
+    else if (order.state === "pay_on_site" || order.state === "held") lines.push(...membershipLines.map((line) => words.membershipPending(line.label)));
+  }
+  for (const line of extras) if (line.kind === "donation") lines.push(words.donation(formatMoney(money(line.amountMinor), "EUR", words.locale)));
+  return lines;
 }
 
 function groupByEvent(tickets: readonly TicketMailRow[]): Array<{ id: string; title: string; startsAtMs: number; doorsAtMs: number; tickets: TicketMailRow[] }> {
@@ -168,18 +251,31 @@ function groupByEvent(tickets: readonly TicketMailRow[]): Array<{ id: string; ti
   return [...events.values()];
 }
 
+/** The buyer's order page with the box's public address, or "" without one. */
+export function publicOrderUrl(sqlite: Sqlite, signer: Signer, order: { readonly id: string; readonly reference: string }): string {
+  const base = readMailSettings(sqlite).publicBaseUrl.replace(/\/+$/, "");
+  return base ? `${base}${orderPagePath(signer, order)}` : "";
+}
+
+/** Whether a mail of this kind about this thing was queued already (sent, failed or waiting). */
+export function mailQueuedFor(sqlite: Sqlite, kind: string, refId: string): boolean {
+  return sqlite.query("SELECT 1 FROM email_outbox WHERE kind = ? AND ref_id = ? LIMIT 1").get(kind, refId) !== null;
+}
+
 /**
- * Queues the tickets mail of an order in the caller's transaction (the one that issued or paid
- * them). Nothing when the buyer gave no e-mail or no ticket is valid. With the box's public
- * address, each ticket links to the buyer's order page (`/orders/<reference>?k=<key>`, the key
- * from the venue key: order-links.ts) at that ticket; without it the QR codes are attached.
+ * Queues the mail of an order in the caller's transaction (the one that made it paid or to pay on
+ * site), or sends it again (the box office, `again: true`). Nothing when the buyer gave no e-mail,
+ * when the order has no valid ticket, membership or donation, or, unless again, when its mail was
+ * queued already. With the box's public address, each ticket links to the buyer's order page
+ * (`/orders/<reference>?k=<key>`, the key from the venue key: order-links.ts) at that ticket, and
+ * the mail links the page; without it the QR codes are attached.
  */
-export function enqueueOrderTicketsEmail(tx: Tx, deps: { readonly newId: IdFactory; readonly signer: Signer }, orderId: string): OutboxMail | undefined {
-  const base = readMailSettings(tx.sqlite).publicBaseUrl.replace(/\/+$/, "");
+export function enqueueOrderTicketsEmail(tx: Tx, deps: { readonly newId: IdFactory; readonly signer: Signer }, orderId: string, options: { readonly again?: boolean } = {}): OutboxMail | undefined {
   const order = tx.sqlite.query<{ id: string; reference: string }, [string]>("SELECT id, reference FROM orders WHERE id = ?").get(orderId);
   if (!order) return undefined;
-  const orderUrl = base ? `${base}${orderPagePath(deps.signer, order)}` : "";
-  const content = orderTicketsMail(tx.sqlite, orderId, { ticketUrl: orderUrl ? (ticketId) => `${orderUrl}#ticket-${ticketId}` : undefined });
+  if (!options.again && mailQueuedFor(tx.sqlite, ORDER_TICKETS_KIND, orderId)) return undefined;
+  const orderUrl = publicOrderUrl(tx.sqlite, deps.signer, order);
+  const content = orderTicketsMail(tx.sqlite, orderId, { ticketUrl: orderUrl ? (ticketId) => `${orderUrl}#ticket-${ticketId}` : undefined, orderUrl: orderUrl || undefined });
   if (!content) return undefined;
   return enqueueEmail(tx, deps, { ...content, kind: ORDER_TICKETS_KIND, refId: orderId });
 }
