@@ -14,6 +14,7 @@ import {
   EVENT_VISIBILITIES,
   eventCertificate,
   findEvent,
+  findOrder,
   findTicket,
   isListed,
   listCheckinLists,
@@ -230,7 +231,10 @@ function ticketPage(ctx: Ctx, options: { notice?: string; error?: string; status
   const ticket = findTicket(ctx.deps.writer.sqlite, ctx.params.id ?? "");
   if (!ticket) fail("ticket_unknown", "no such ticket");
   const event = findEvent(ctx.deps.writer.sqlite, ticket.eventId)!;
-  const page = TicketPage({ view: view(ctx), ticket: { ...ticket, eventTitle: event.title }, qrSvg: renderSVG(ticket.qr, { border: 2 }), notice: options.notice, error: options.error, ...ticketExtras(ctx) });
+  // The door refuses a ticket of an unpaid order (`unpaid`): the page says so, with the way to the payment.
+  const order = ticket.orderId ? findOrder(ctx.deps.writer.sqlite, ticket.orderId) : undefined;
+  const unpaidOrderReference = order && (order.state === "held" || order.state === "pay_on_site") ? order.reference : undefined;
+  const page = TicketPage({ view: view(ctx), ticket: { ...ticket, eventTitle: event.title, unpaidOrderReference }, qrSvg: renderSVG(ticket.qr, { border: 2 }), notice: options.notice, error: options.error, ...ticketExtras(ctx) });
   return html(String(page), options.status ?? 200);
 }
 

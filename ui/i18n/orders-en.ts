@@ -37,6 +37,8 @@ export const ordersEn: Record<keyof typeof ordersFr, string> = {
   "product_admin.per_order_short": "{count} per order",
   "product_admin.per_person_short": "{count} per person",
   "ticket.order": "Its order",
+  "ticket.unpaid": "Not paid: order {reference} is to be paid at the box office; until then the door refuses this ticket (unpaid).",
+  "ticket.unpaid_link": "Take the payment of order {reference}",
   "product_admin.price_label": "Label",
   "product_admin.price_kind": "Kind",
   "product_admin.price_amount": "Amount (the minimum of a pay-what-you-want price)",

@@ -38,6 +38,8 @@ export const ordersFr = {
   "product_admin.per_order_short": "{count} par commande",
   "product_admin.per_person_short": "{count} par personne",
   "ticket.order": "Sa commande",
+  "ticket.unpaid": "Non payé : la commande {reference} est à encaisser à l'accueil ; ce billet sera refusé à l'entrée (unpaid) jusque-là.",
+  "ticket.unpaid_link": "Encaisser la commande {reference}",
   "product_admin.price_label": "Libellé",
   "product_admin.price_kind": "Type",
   "product_admin.price_amount": "Montant (minimum pour un prix libre)",

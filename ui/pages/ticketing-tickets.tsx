@@ -140,6 +140,8 @@ export interface TicketView {
   readonly validUntilMs: number;
   /** The order it was sold in (null when issued by hand before orders existed). */
   readonly orderId?: string | null | undefined;
+  /** Its order's reference when that order is not paid yet (held or to pay on site): the door answers `unpaid`. */
+  readonly unpaidOrderReference?: string | undefined;
 }
 
 export function TicketPage({
@@ -168,6 +170,16 @@ export function TicketPage({
   return (
     <Layout view={view} title={t("ticket.title", { title: ticket.eventTitle })} titleIsHtml>
       <Notices notice={notice} error={error} />
+      {ticket.state === "valid" && ticket.orderId && ticket.unpaidOrderReference !== undefined && (
+        <div class="notice warning no-print" role="status" data-testid="ticket-unpaid">
+          <p>{t("ticket.unpaid", { reference: ticket.unpaidOrderReference })}</p>
+          <p>
+            <a class="standalone" href={`/admin/ticketing/orders/${encodeURIComponent(ticket.orderId)}#pay_method`}>
+              {t("ticket.unpaid_link", { reference: ticket.unpaidOrderReference })}
+            </a>
+          </p>
+        </div>
+      )}
       <article class="ticket">
         <p>
           <strong safe>{ticket.productName}</strong>
