@@ -41,6 +41,7 @@ export const mailEn: Record<keyof typeof mailFr, string> = {
   "outbox.state.sent": "sent",
   "outbox.state.failed": "failed",
   "outbox.kind.order_tickets": "tickets",
+  "outbox.kind.order_paid": "membership paid",
   "outbox.kind.waiting_list": "waiting list",
   "outbox.kind.test": "test",
   "waiting.title": "Waiting list",

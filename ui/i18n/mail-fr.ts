@@ -43,6 +43,7 @@ export const mailFr = {
   "outbox.state.sent": "envoyé",
   "outbox.state.failed": "échec",
   "outbox.kind.order_tickets": "billets",
+  "outbox.kind.order_paid": "adhésion payée",
   "outbox.kind.waiting_list": "liste d'attente",
   "outbox.kind.test": "essai",
   "waiting.title": "Liste d'attente",

@@ -77,7 +77,7 @@ export interface OutboxRow {
   readonly sentAtMs: number | null;
 }
 
-const KNOWN_KINDS = ["order_tickets", "waiting_list", "test"];
+const KNOWN_KINDS = ["order_tickets", "order_paid", "waiting_list", "test"];
 
 function kindLabel(view: View, kind: string): string {
   return KNOWN_KINDS.includes(kind) ? view.t(`outbox.kind.${kind}` as MessageKey) : kind;
