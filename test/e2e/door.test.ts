@@ -4,10 +4,8 @@
 // axe-core finds no violation on the page and every control is at least 44 px.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, CDPSession } from "playwright-core";
-import { openBox } from "../../src/app.ts";
-import { createEvent, issueTicket, saveProduct } from "../../src/ticketing/index.ts";
 import { fr } from "../../ui/i18n/fr.ts";
-import { setUp } from "../helpers/box.ts";
+import { seedDoorConcert } from "../helpers/door.ts";
 import { axeSource, axeViolations, browserTestsSkipped, describeViolations, launchBrowser, removeFolder, startBox, tabletContext, tempFolder, type RunningBox } from "../helpers/browser.ts";
 
 setDefaultTimeout(60_000);
@@ -43,17 +41,7 @@ describe.skipIf(browserTestsSkipped())("the door page, in Chromium", () => {
   const folder = tempFolder("tibox-door-e2e-");
 
   beforeAll(async () => {
-    const made = openBox({ dataDir: folder });
-    await setUp(made);
-    doorToken = made.auth.addTerminalSync("test", "door", "Entrée").token;
-    await made.auth.createOperator("test", { name: "Dom", role: "door", pin: PIN });
-    const nowMs = Date.now();
-    made.writer.transact((tx) => {
-      const event = createEvent(tx, { signer: made.signer, newId: made.deps.newId }, { title: "Concert", description: "", imageUrl: null, startsAtMs: nowMs + 600_000, endsAtMs: nowMs + 4 * 3_600_000, doorsAtMs: nowMs, capacity: null, tags: [], visibility: "public" });
-      const product = saveProduct(tx, { newId: made.deps.newId }, { eventId: event.id, name: "Plein tarif", priceMinor: 1000, quota: null });
-      qr = issueTicket(tx, { newId: made.deps.newId }, { productId: product.id, holderName: "Ada Lovelace" }).qr;
-    });
-    made.close();
+    ({ doorToken, qr } = await seedDoorConcert(folder, PIN));
     [box, browser] = await Promise.all([startBox({ dataDir: folder }), launchBrowser()]);
   });
 
