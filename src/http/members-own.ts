@@ -7,7 +7,7 @@
  */
 import { renderSVG } from "uqr";
 import { findRegisterMember, memberIdOfLinkToken, membershipOf } from "../membership/index.ts";
-import { ticketsOfPerson } from "../ticketing/index.ts";
+import { listUpcomingPublicEvents, ticketsOfPerson } from "../ticketing/index.ts";
 import { cardsOfWallet, walletBalances } from "../wallet/index.ts";
 import { parseLang } from "../../ui/i18n/index.ts";
 import { MemberLetterPage, MemberOwnPage } from "../../ui/pages/members-own.tsx";
@@ -16,6 +16,9 @@ import type { View } from "../../ui/view.ts";
 import { langTranslator, view, type Ctx } from "./context.ts";
 import { memberLinkUrl, requireMember } from "./members-common.ts";
 import { html } from "./respond.ts";
+import { memberModePath } from "./member-prices-online.ts";
+import { onlineOrdersOpen, sellablePrices } from "./online-sales.ts";
+import { MemberPricesSection } from "../../ui/pages/member-prices-online.tsx";
 import type { Route } from "./router.ts";
 import { assetLabels, STAFF } from "./wallet-views.ts";
 
@@ -54,14 +57,30 @@ function ownPage(ctx: Ctx): Response {
     asset: labels.find((label) => label.code === code) ?? { code, kind: "", name: code, scale: 2 },
     amount,
   }));
+  const membership = membershipOf(sqlite, member.id, nowMs);
   const data = {
     name: member.name,
-    membership: membershipOf(sqlite, member.id, nowMs),
+    membership,
+    memberPrices: membership.valid ? memberPricesSection(ctx, own, ctx.params.token ?? "") : undefined,
     cards: cardsOfWallet(sqlite, member.walletId).map((card) => ({ printedNumber: card.printedNumber, state: card.state })),
     balances,
     tickets: ticketsOfPerson(sqlite, { memberId: member.id, email: member.email }).slice(0, OWN_PAGE_TICKETS),
   };
   return keepPrivate(html(String(MemberOwnPage({ view: own, data }))));
+}
+
+/**
+ * The upcoming public events with a member price on sale online, each linking to its order form in
+ * member mode with this page's token (member-prices-online.ts); for a member with a valid membership.
+ */
+function memberPricesSection(ctx: Ctx, own: View, token: string): string {
+  if (!onlineOrdersOpen(ctx)) return "";
+  const events = listUpcomingPublicEvents(ctx.deps.writer.sqlite, ctx.deps.clock.nowMs()).flatMap((event) => {
+    const prices = sellablePrices(ctx, event, true).filter((price) => price.kind === "member" && (price.left === null || price.left > 0));
+    if (prices.length === 0) return [];
+    return [{ title: event.title, startsAtMs: event.startsAtMs, href: memberModePath(event.id, token), prices: prices.map((price) => ({ label: price.label, amountMinor: price.amountMinor })) }];
+  });
+  return String(MemberPricesSection({ view: own, events }));
 }
 
 function letterPage(ctx: Ctx): Response {

@@ -40,6 +40,7 @@ import { AgendaEventPage } from "../../ui/pages/agenda.tsx";
 import { orderMembershipsView } from "./order-memberships-view.ts";
 import { CheckoutRedirectPage, OrderForm, OrderPage, OrderUnknownPage, type OrderFormPrice } from "../../ui/pages/online-order.tsx";
 import { field, venueTimeZone, view, type Ctx } from "./context.ts";
+import { keepMemberModePrivate, memberModeOf, memberWithPrices, type MemberMode } from "./member-prices-online.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt, errorText } from "./messages.ts";
 import { html, redirect } from "./respond.ts";
@@ -80,15 +81,18 @@ export function keepPrivate(response: Response): Response {
 
 // The order form on the event's page.
 
-/** The prices a buyer may take online: active, of an active product on sale now; member prices need a login (not here). */
-function sellablePrices(ctx: Ctx, event: TicketedEvent): OrderFormPrice[] {
+/**
+ * The prices a buyer may take online: active, of an active product on sale now. Member prices only
+ * with `withMemberPrices` (member mode, member-prices-online.ts; createOrder checks the membership).
+ */
+export function sellablePrices(ctx: Ctx, event: TicketedEvent, withMemberPrices = false): OrderFormPrice[] {
   const sqlite = ctx.deps.writer.sqlite;
   const now = nowMs(ctx);
   const products = new Map(listProducts(sqlite, event.id).map((product) => [product.id, product]));
   const prices: OrderFormPrice[] = [];
   for (const price of listEventPrices(sqlite, event.id)) {
     const product = products.get(price.productId);
-    if (!product || !product.active || !price.active || price.kind === "member") continue;
+    if (!product || !product.active || !price.active || (price.kind === "member" && !withMemberPrices)) continue;
     if ((product.saleFromMs !== null && now < product.saleFromMs) || now >= (product.saleUntilMs ?? event.endsAtMs)) continue;
     prices.push({
       id: price.id,
@@ -120,13 +124,32 @@ export function orderFormKey(ctx: Ctx): string {
   return key;
 }
 
-/** The order section of an event's public page, or "" when nothing is sold online for it. */
-export function orderSection(ctx: Ctx, event: TicketedEvent, options: { typed?: ReadonlyMap<string, string>; error?: string } = {}): string {
+/** Orders can be taken online now: online sales open and a way to pay (on site or online). */
+export function onlineOrdersOpen(ctx: Ctx): boolean {
+  const settings = readOnlineSalesSettings(ctx.deps.writer.sqlite);
+  return settings.onlineSalesEnabled && (settings.payOnSiteEnabled || currentProvider(ctx, settings) !== undefined);
+}
+
+/**
+ * The order section of an event's public page, or "" when nothing is sold online for it. In member
+ * mode (member-prices-online.ts) with a valid membership it offers the member prices too, fills in
+ * the member's name and e-mail and carries the token; an erased member or a lapsed membership
+ * gets a notice that member prices need a valid membership.
+ */
+export function orderSection(ctx: Ctx, event: TicketedEvent, options: { typed?: ReadonlyMap<string, string>; error?: string; member?: MemberMode } = {}): string {
   const settings = readOnlineSalesSettings(ctx.deps.writer.sqlite);
   if (!settings.onlineSalesEnabled || nowMs(ctx) >= event.endsAtMs) return "";
-  const prices = sellablePrices(ctx, event);
+  const mode = options.member ?? { kind: "none" };
+  const member = memberWithPrices(mode);
+  const prices = sellablePrices(ctx, event, member !== undefined);
   const payOnline = currentProvider(ctx, settings) !== undefined;
   if (prices.length === 0 || (!payOnline && !settings.payOnSiteEnabled)) return "";
+  const typed = new Map(options.typed ?? []);
+  if (mode.kind === "member") {
+    // The member's own name and address, unless the buyer typed others.
+    if (!typed.has("buyer_name")) typed.set("buyer_name", mode.member.name);
+    if (!typed.has("buyer_email") && mode.member.email) typed.set("buyer_email", mode.member.email);
+  }
   return String(
     OrderForm({
       view: view(ctx),
@@ -136,15 +159,18 @@ export function orderSection(ctx: Ctx, event: TicketedEvent, options: { typed?: 
       payOnline,
       donations: settings.donationsEnabled ? { minMinor: settings.donationMinMinor } : null,
       orderKey: newOrderKey(ctx),
-      typed: options.typed ?? new Map(),
+      typed,
       error: options.error,
+      memberToken: mode.kind === "member" ? mode.token : undefined,
+      memberNotice: mode.kind === "erased" || (mode.kind === "member" && !mode.valid) ? ctx.t("member_prices_online.needs_membership") : undefined,
     }),
   );
 }
 
 function eventPage(ctx: Ctx, event: TicketedEvent, section: string, status = 200): Response {
   const page = AgendaEventPage({ view: view(ctx), event, shareUrl: `${ctx.url.origin}/agenda/${encodeURIComponent(event.id)}`, children: section });
-  return html(String(page), status);
+  // The form may carry a member's token (member mode): the page is private as the member's page.
+  return keepMemberModePrivate(html(String(page), status));
 }
 
 function listedEvent(ctx: Ctx): TicketedEvent {
@@ -161,7 +187,9 @@ function listedEvent(ctx: Ctx): TicketedEvent {
 function formLines(ctx: Ctx, event: TicketedEvent, settings: OnlineSalesSettings): { lines: OrderLineInput[]; totalMinor: number } {
   const lines: OrderLineInput[] = [];
   let totalMinor = 0;
-  for (const price of sellablePrices(ctx, event)) {
+  // Member prices are read from every form: createOrder refuses them without a valid membership
+  // (member_price_needs_membership), rather than dropping the line without a word.
+  for (const price of sellablePrices(ctx, event, true)) {
     const typed = field(ctx, `q_${price.id}`).trim();
     if (typed === "" || typed === "0") continue;
     if (!QUANTITY_PATTERN.test(typed)) fail("order_form_invalid", "a quantity is a whole number");
@@ -258,14 +286,19 @@ async function placeOrder(ctx: Ctx): Promise<Response> {
   const settings = readOnlineSalesSettings(deps.writer.sqlite);
   if (!settings.onlineSalesEnabled) fail("online_sales_closed", "online sales are closed");
   const provider = currentProvider(ctx, settings);
-  const again = (message: string, code: string) => eventPage(ctx, event, orderSection(ctx, event, { typed: ctx.fields, error: message }), statusForCode(code));
+  // Member mode: the form's token, checked as the member's page checks it; a bad one is no member.
+  const member = memberModeOf(ctx, field(ctx, "m"));
+  const again = (message: string, code: string) => eventPage(ctx, event, orderSection(ctx, event, { typed: ctx.fields, error: message, member }), statusForCode(code));
   const created = await attempt(ctx.t, async () => {
     const orderKey = orderFormKey(ctx);
     const { lines, totalMinor } = formLines(ctx, event, settings);
     const payment = formPayment(ctx, settings, provider, totalMinor);
     const buyer = orderFormBuyer(ctx);
     const timeZone = venueTimeZone(ctx);
-    const input = { lines, buyer, payment, channel: "online", idempotencyKey: `online:${orderKey}`, lang: ctx.lang, nowMs: nowMs(ctx), actor: "buyer", timeZone };
+    // The member of a member mode form (valid membership or not) is the order's member: createOrder
+    // checks the member prices against their membership and counts the per-person limits on them.
+    const memberId = member.kind === "member" ? member.member.id : undefined;
+    const input = { lines, buyer, memberId, payment, channel: "online", idempotencyKey: `online:${orderKey}`, lang: ctx.lang, nowMs: nowMs(ctx), actor: "buyer", timeZone };
     return deps.writer.submit((tx) => createOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, input));
   });
   if (!created.ok) return again(created.message, created.code);

@@ -36,6 +36,7 @@ import { TicketPage, type ProductForm } from "../../ui/pages/ticketing-tickets.t
 import { emptySellForm, type SellFormValues } from "../../ui/pages/ticketing-orders.tsx";
 import { field, venueTimeZone, view, type Ctx } from "./context.ts";
 import { orderSection, soldOut } from "./online-sales.ts";
+import { keepMemberModePrivate, memberModeOf } from "./member-prices-online.ts";
 import { ticketExtras, waitingListSection } from "./ticketing-mail.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt } from "./messages.ts";
@@ -83,8 +84,12 @@ function agendaEventPage(ctx: Ctx): Response {
   const event = findEvent(ctx.deps.writer.sqlite, ctx.params.id ?? "");
   // A private event is as unknown to the public as a missing one.
   if (!event || !isListed(event)) return refuse(ctx, "event_unknown", ctx.t("error.event_unknown"));
-  const orderForm = orderSection(ctx, event) + waitingListSection(ctx, event);
-  return html(String(AgendaEventPage({ view: view(ctx), event: withImageSizes(ctx, [event])[0]!, shareUrl: `${ctx.url.origin}/agenda/${encodeURIComponent(event.id)}`, children: orderForm })));
+  // Member mode (`?m=<member link token>`, member-prices-online.ts): the member prices too.
+  const token = ctx.url.searchParams.get("m");
+  const member = token === null ? undefined : memberModeOf(ctx, token);
+  const orderForm = orderSection(ctx, event, member ? { member } : {}) + waitingListSection(ctx, event);
+  const page = html(String(AgendaEventPage({ view: view(ctx), event: withImageSizes(ctx, [event])[0]!, shareUrl: `${ctx.url.origin}/agenda/${encodeURIComponent(event.id)}`, children: orderForm })));
+  return token === null ? page : keepMemberModePrivate(page);
 }
 
 function agendaFeed(ctx: Ctx): Response {

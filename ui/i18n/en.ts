@@ -14,6 +14,7 @@ import { membershipSalesEn } from "./membership-sales-en.ts";
 import { eventImagesEn } from "./event-images-en.ts";
 import { boxOfficePosEn } from "./box-office-pos-en.ts";
 import { uxReviewEn } from "./ux-review-en.ts";
+import { memberPricesOnlineEn } from "./member-prices-online-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -701,4 +702,6 @@ export const en: Record<MessageKey, string> = {
   ...boxOfficePosEn,
   // Texts added by the user-experience review live in ux-review-*.ts.
   ...uxReviewEn,
+  // Member prices on the online order form (member mode) live in member-prices-online-*.ts.
+  ...memberPricesOnlineEn,
 };

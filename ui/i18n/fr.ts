@@ -17,6 +17,7 @@ import { membershipSalesFr } from "./membership-sales-fr.ts";
 import { eventImagesFr } from "./event-images-fr.ts";
 import { boxOfficePosFr } from "./box-office-pos-fr.ts";
 import { uxReviewFr } from "./ux-review-fr.ts";
+import { memberPricesOnlineFr } from "./member-prices-online-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -705,6 +706,8 @@ export const fr = {
   ...boxOfficePosFr,
   // Texts added by the user-experience review live in ux-review-*.ts.
   ...uxReviewFr,
+  // Member prices on the online order form (member mode) live in member-prices-online-*.ts.
+  ...memberPricesOnlineFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

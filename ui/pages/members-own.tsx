@@ -23,6 +23,8 @@ export interface OwnPageData {
   readonly cards: ReadonlyArray<{ readonly printedNumber: string; readonly state: string }>;
   readonly balances: ReadonlyArray<{ readonly asset: AssetLabel; readonly amount: number }>;
   readonly tickets: readonly OwnTicket[];
+  /** The "member prices online" section (member-prices-online.tsx), rendered, when the membership is valid. */
+  readonly memberPrices?: string | undefined;
 }
 
 export function MemberOwnPage({ view, data }: { view: View; data: OwnPageData }) {
@@ -36,6 +38,7 @@ export function MemberOwnPage({ view, data }: { view: View; data: OwnPageData })
       <p>
         <MembershipBadge view={view} state={data.membership} />
       </p>
+      {data.memberPrices ?? null}
       <h2>{t("me.cards")}</h2>
       {data.cards.length === 0 ? (
         <p>{t("me.no_cards")}</p>

@@ -15,7 +15,7 @@ export interface OrderFormPrice {
   readonly id: string;
   readonly productName: string;
   readonly label: string;
-  readonly kind: "full" | "reduced" | "free";
+  readonly kind: "full" | "reduced" | "free" | "member";
   readonly amountMinor: number;
   /** Places left for the product (null: not limited); 0 shows "sold out". */
   readonly left: number | null;
@@ -34,11 +34,15 @@ export interface OrderFormProps {
   /** What the buyer typed, when the form comes back with an error. */
   readonly typed: ReadonlyMap<string, string>;
   readonly error?: string | undefined;
+  /** Member mode: the member's link token, sent back as the hidden field `m` (member-prices-online.ts). */
+  readonly memberToken?: string | undefined;
+  /** Member mode without a valid membership: why no member price is offered. */
+  readonly memberNotice?: string | undefined;
 }
 
 const QUANTITY_MAX = 20;
 
-export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donations, orderKey, typed, error }: OrderFormProps) {
+export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donations, orderKey, typed, error, memberToken, memberNotice }: OrderFormProps) {
   const { t } = view;
   const chosen = typed.get("payment") ?? (payOnline ? "online" : "on_site");
   // A product's only price needs no label of its own ("Tarif réduit", not "Tarif réduit · Plein tarif").
@@ -59,11 +63,13 @@ export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donatio
     <section class="online-order" aria-labelledby="order-title">
       <h2 id="order-title">{t("online_order.title")}</h2>
       <Notices error={error} />
+      {memberNotice ? <p role="status">{memberNotice}</p> : null}
       {/* Sold out, but a donation alone can still be given: say so before the form. */}
       {allSoldOut ? <p>{t("online_order.all_sold_out")}</p> : null}
       <form method="post" action={`/agenda/${encodeURIComponent(eventId)}/order`} class="form narrow">
         <CsrfField view={view} />
         <input type="hidden" name="order_key" value={orderKey} />
+        {memberToken ? <input type="hidden" name="m" value={memberToken} /> : null}
         <table class="order-prices">
           <thead>
             <tr>
