@@ -1,7 +1,8 @@
 /**
  * The member's own page, `/me/<token>`: opened from a private link without logging in (the token
  * is the member id and an HMAC only this venue can make: membership/link.ts). It shows the
- * member's name, membership validity, cards and balances and their tickets, read-only. A bad or
+ * member's name, membership validity, cards and balances and their tickets, read-only, and (valid
+ * membership) the events with a member price on sale, linked in member mode (member-prices-online.ts). A bad or
  * forged token, an unknown or an erased member all get the same 404; each address is limited to a
  * few requests a minute (shared with the card holder pages). Staff print the link as a letter.
  */
