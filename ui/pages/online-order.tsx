@@ -55,6 +55,7 @@ export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donatio
       <section class="online-order" aria-labelledby="order-title">
         <h2 id="order-title">{t("online_order.title")}</h2>
         <Notices error={error} />
+        {memberNotice ? <p role="status">{memberNotice}</p> : null}
         <p>{t("online_order.all_sold_out")}</p>
       </section>
     );
