@@ -18,10 +18,10 @@ import { MembershipBoxOfficePage, MembershipPublicPage } from "../../ui/pages/me
 import { field, operationDeps, view, type Ctx } from "./context.ts";
 import { statusForCode } from "./errors.ts";
 import { attemptMemberForm, fieldAnswers, venueTimeZone } from "./members-common.ts";
+import { chosenProduct, offers } from "./membership-choice.ts";
 import { continueToPayment, currentProvider, keepPrivate, newOrderKey, orderFormBuyer, orderFormKey, tooMany } from "./online-sales.ts";
 import { html, redirect } from "./respond.ts";
 import type { Route } from "./router.ts";
-import { parseEuros } from "./till-state.ts";
 import { pagePosActor } from "./pos-admin-views.ts";
 import { eventActor, STAFF } from "./wallet-views.ts";
 
@@ -30,22 +30,6 @@ const BOX_OFFICE_PAYMENTS = ["cash", "terminal", "free", "on_site"] as const;
 
 function nowMs(ctx: Ctx): number {
   return ctx.deps.clock.nowMs();
-}
-
-/** What the order pages show of an order's membership line: pending until paid, then the window granted. */
-function offers(products: readonly MembershipProduct[]) {
-  return products.map(({ id, name, description, duration, customDays, amountMinor, freePrice }) => ({ id, name, description, duration, customDays, amountMinor, freePrice }));
-}
-
-/** The product chosen on the form and the amount of a free price (createOrder checks the minimum). */
-function chosenProduct(ctx: Ctx, products: readonly MembershipProduct[]): { product: MembershipProduct; amountMinor: number | undefined } {
-  const id = field(ctx, "product_id");
-  if (!id) fail("membership_product_required", "choose a membership");
-  const product = products.find((candidate) => candidate.id === id);
-  if (!product) fail("membership_product_unknown", "no such membership product");
-  if (!product.freePrice) return { product, amountMinor: undefined };
-  const amountMinor = parseEuros(field(ctx, `a_${product.id}`), { allowZero: true }) ?? fail("amount_invalid", "a chosen amount is in euros");
-  return { product, amountMinor };
 }
 
 /** The ticket order form's buyer, and the phone the membership form asks too. */

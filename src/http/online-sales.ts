@@ -17,6 +17,7 @@ import { fail, isAppError, limits } from "../kernel/index.ts";
 import {
   attachCheckout,
   cancelOrder,
+  createMembershipOrder,
   createOrder,
   findEvent,
   findOrderByReference,
@@ -41,6 +42,8 @@ import { orderMembershipsView } from "./order-memberships-view.ts";
 import { CheckoutRedirectPage, OrderForm, OrderPage, OrderUnknownPage, type OrderFormPrice } from "../../ui/pages/online-order.tsx";
 import { field, venueTimeZone, view, type Ctx } from "./context.ts";
 import { keepMemberModePrivate, memberModeOf, memberWithPrices, type MemberMode } from "./member-prices-online.ts";
+import { attemptMemberForm } from "./members-common.ts";
+import { chosenMembership, membershipOption, membershipOptionView } from "./ticket-and-membership.ts";
 import { statusForCode } from "./errors.ts";
 import { attempt, errorText } from "./messages.ts";
 import { html, redirect } from "./respond.ts";
@@ -162,9 +165,16 @@ export function orderSection(ctx: Ctx, event: TicketedEvent, options: { typed?: 
       typed,
       error: options.error,
       memberToken: mode.kind === "member" ? mode.token : undefined,
+      membership: optionView(ctx),
       memberNotice: mode.kind === "erased" || (mode.kind === "member" && !mode.valid) ? ctx.t("member_prices_online.needs_membership") : undefined,
     }),
   );
+}
+
+/** "Become a member at the same time" (ticket-and-membership.ts), when memberships are on sale. */
+function optionView(ctx: Ctx) {
+  const option = membershipOption(ctx);
+  return option ? membershipOptionView(option) : undefined;
 }
 
 function eventPage(ctx: Ctx, event: TicketedEvent, section: string, status = 200): Response {
@@ -289,17 +299,26 @@ async function placeOrder(ctx: Ctx): Promise<Response> {
   // Member mode: the form's token, checked as the member's page checks it; a bad one is no member.
   const member = memberModeOf(ctx, field(ctx, "m"));
   const again = (message: string, code: string) => eventPage(ctx, event, orderSection(ctx, event, { typed: ctx.fields, error: message, member }), statusForCode(code));
-  const created = await attempt(ctx.t, async () => {
+  const option = membershipOption(ctx);
+  // A refusal about a custom member field names the field, as on /adhesion.
+  const created = await attemptMemberForm(ctx, option?.fields ?? [], async () => {
     const orderKey = orderFormKey(ctx);
     const { lines, totalMinor } = formLines(ctx, event, settings);
-    const payment = formPayment(ctx, settings, provider, totalMinor);
+    // "Become a member at the same time": one order with the membership line after the tickets.
+    const membership = chosenMembership(ctx, option);
+    const payment = formPayment(ctx, settings, provider, totalMinor + (membership?.totalMinor ?? 0));
     const buyer = orderFormBuyer(ctx);
     const timeZone = venueTimeZone(ctx);
     // The member of a member mode form (valid membership or not) is the order's member: createOrder
     // checks the member prices against their membership and counts the per-person limits on them.
     const memberId = member.kind === "member" ? member.member.id : undefined;
-    const input = { lines, buyer, memberId, payment, channel: "online", idempotencyKey: `online:${orderKey}`, lang: ctx.lang, nowMs: nowMs(ctx), actor: "buyer", timeZone };
-    return deps.writer.submit((tx) => createOrder(tx, { newId: deps.newId, signer: deps.signer, random: deps.random }, input));
+    const orderDeps = { newId: deps.newId, signer: deps.signer, random: deps.random };
+    const common = { buyer, memberId, payment, idempotencyKey: `online:${orderKey}`, lang: ctx.lang, nowMs: nowMs(ctx), actor: "buyer", timeZone };
+    if (membership) {
+      const { productId, amountMinor, fieldValues } = membership;
+      return deps.writer.submit((tx) => createMembershipOrder(tx, orderDeps, { ...common, productId, amountMinor, fieldValues, channel: "online", otherLines: lines }));
+    }
+    return deps.writer.submit((tx) => createOrder(tx, orderDeps, { ...common, lines, channel: "online" }));
   });
   if (!created.ok) return again(created.message, created.code);
   return continueToPayment(ctx, created.value, provider, settings, again);

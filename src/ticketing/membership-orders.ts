@@ -11,7 +11,7 @@
  */
 import type { Tx } from "../db/index.ts";
 import { checkFieldValues, listMemberFields, memberFieldValues, setMemberFieldValues } from "../membership/index.ts";
-import { createOrder, findOrder, memberIdByEmail, type CreatedOrder, type OrderDeps, type OrderPayment } from "./orders.ts";
+import { createOrder, findOrder, memberIdByEmail, type CreatedOrder, type OrderDeps, type OrderLineInput, type OrderPayment } from "./orders.ts";
 
 export interface MembershipOrderInput {
   readonly productId: string;
@@ -32,6 +32,12 @@ export interface MembershipOrderInput {
   readonly timeZone?: string | undefined;
   /** The point-of-sale sale that takes the payment (the box office, in cash or by terminal). */
   readonly saleId?: string | null | undefined;
+  /**
+   * Ticket and donation lines sold in the same order (an event's order form, "become a member at
+   * the same time"), before the membership line. Member prices among them are not unlocked by this
+   * membership unless the order is paid at once (createOrder's rule): it is not valid until paid.
+   */
+  readonly otherLines?: readonly OrderLineInput[] | undefined;
 }
 
 /**
@@ -63,7 +69,7 @@ export function createMembershipOrder(tx: Tx, deps: OrderDeps, input: Membership
   const knownMember = input.memberId ?? memberIdByEmail(tx.sqlite, input.buyer.email ?? "");
   const answers = checkFieldValues(listMemberFields(tx.sqlite, { activeOnly: true }), mergedAnswers(tx, knownMember, input.fieldValues, input.channel));
   const order = createOrder(tx, deps, {
-    lines: [{ kind: "membership", productId: input.productId, amountMinor: input.amountMinor }],
+    lines: [...(input.otherLines ?? []), { kind: "membership", productId: input.productId, amountMinor: input.amountMinor }],
     buyer: input.buyer,
     memberId: input.memberId ?? undefined,
     channel: input.channel,

@@ -15,6 +15,7 @@ import { eventImagesEn } from "./event-images-en.ts";
 import { boxOfficePosEn } from "./box-office-pos-en.ts";
 import { uxReviewEn } from "./ux-review-en.ts";
 import { memberPricesOnlineEn } from "./member-prices-online-en.ts";
+import { ticketMembershipEn } from "./ticket-membership-en.ts";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "tibox",
@@ -704,4 +705,6 @@ export const en: Record<MessageKey, string> = {
   ...uxReviewEn,
   // Member prices on the online order form (member mode) live in member-prices-online-*.ts.
   ...memberPricesOnlineEn,
+  // "Become a member at the same time" on the order form lives in ticket-membership-*.ts.
+  ...ticketMembershipEn,
 };

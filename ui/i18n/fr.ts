@@ -18,6 +18,7 @@ import { eventImagesFr } from "./event-images-fr.ts";
 import { boxOfficePosFr } from "./box-office-pos-fr.ts";
 import { uxReviewFr } from "./ux-review-fr.ts";
 import { memberPricesOnlineFr } from "./member-prices-online-fr.ts";
+import { ticketMembershipFr } from "./ticket-membership-fr.ts";
 
 export const fr = {
   "app.name": "tibox",
@@ -708,6 +709,8 @@ export const fr = {
   ...uxReviewFr,
   // Member prices on the online order form (member mode) live in member-prices-online-*.ts.
   ...memberPricesOnlineFr,
+  // "Become a member at the same time" on the order form lives in ticket-membership-*.ts.
+  ...ticketMembershipFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -8,7 +8,8 @@
 import { CsrfField, Layout } from "../layout.tsx";
 import type { MessageKey } from "../i18n/index.ts";
 import { formatTime, type View } from "../view.ts";
-import { OrderMemberships, type OrderPageMembership } from "./membership-sales.tsx";
+import { durationText, OrderMemberships, type MembershipOffer, type OrderPageMembership } from "./membership-sales.tsx";
+import { FieldInputs, type FieldView } from "./wallet-members.tsx";
 import { decimalText, formatEuros, Notices } from "./wallet-common.tsx";
 
 export interface OrderFormPrice {
@@ -38,11 +39,52 @@ export interface OrderFormProps {
   readonly memberToken?: string | undefined;
   /** Member mode without a valid membership: why no member price is offered. */
   readonly memberNotice?: string | undefined;
+  /** "Become a member at the same time": the membership products on sale and the custom fields (ticket-and-membership.ts). */
+  readonly membership?: { readonly products: readonly MembershipOffer[]; readonly fields: readonly FieldView[] } | undefined;
+}
+
+/** The optional membership of the order form: none, or one product (a chosen amount for a free price), then the custom fields. */
+function MembershipOption({ view, products, fields, typed }: { view: View; products: readonly MembershipOffer[]; fields: readonly FieldView[]; typed: ReadonlyMap<string, string> }) {
+  const { t } = view;
+  const chosen = typed.get("product_id") ?? "";
+  const separator = view.lang === "fr" ? "," : ".";
+  return (
+    <fieldset class="choices order-membership">
+      <legend>{t("ticket_membership.title")}</legend>
+      <small id="order_membership_help">{t("ticket_membership.help")}</small>
+      <label>
+        <input type="radio" name="product_id" value="" checked={chosen === ""} /> {t("ticket_membership.none")}
+      </label>
+      {products.map((product) => (
+        <div class="membership-offer">
+          <label>
+            <input type="radio" name="product_id" value={product.id} checked={chosen === product.id} aria-describedby="order_membership_help" />
+            <span>
+              <strong safe>{product.name}</strong>
+              {" · "}
+              {durationText(view, product)}
+              {" · "}
+              {product.freePrice ? t("membership_sale.free_price_from", { amount: formatEuros(view, product.amountMinor) }) : formatEuros(view, product.amountMinor)}
+            </span>
+          </label>
+          {product.freePrice ? (
+            <>
+              <label for={`a_${product.id}`}>{t("membership_sale.free_amount", { name: product.name })}</label>
+              <input id={`a_${product.id}`} name={`a_${product.id}`} inputmode="decimal" size="6" value={typed.get(`a_${product.id}`) ?? decimalText(product.amountMinor, 2, separator)} aria-describedby={`a_${product.id}_help`} />
+              <small id={`a_${product.id}_help`}>{t("membership_sale.free_minimum", { amount: formatEuros(view, product.amountMinor) })}</small>
+            </>
+          ) : null}
+        </div>
+      ))}
+      {fields.some((field) => field.active) ? <small>{t("ticket_membership.fields_help")}</small> : null}
+      <FieldInputs view={view} fields={fields} values={Object.fromEntries(fields.map((field) => [field.id, typed.get(`field_${field.id}`) ?? ""]))} />
+    </fieldset>
+  );
 }
 
 const QUANTITY_MAX = 20;
 
-export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donations, orderKey, typed, error, memberToken, memberNotice }: OrderFormProps) {
+export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donations, orderKey, typed, error, memberToken, memberNotice, membership }: OrderFormProps) {
   const { t } = view;
   const chosen = typed.get("payment") ?? (payOnline ? "online" : "on_site");
   // A product's only price needs no label of its own ("Tarif réduit", not "Tarif réduit · Plein tarif").
@@ -128,6 +170,7 @@ export function OrderForm({ view, eventId, prices, payOnSite, payOnline, donatio
             <small id="donation_help">{t("online_order.donation_help", { amount: formatEuros(view, donations.minMinor) })}</small>
           </>
         ) : null}
+        {membership ? <MembershipOption view={view} products={membership.products} fields={membership.fields} typed={typed} /> : null}
         <label for="buyer_name">{t("online_order.buyer_name")}</label>
         <input id="buyer_name" name="buyer_name" required maxlength="200" autocomplete="name" value={typed.get("buyer_name") ?? ""} />
         <label for="buyer_email">{t("online_order.buyer_email")}</label>
