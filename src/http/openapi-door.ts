@@ -1,7 +1,5 @@
 /** The door's part of the device API's OpenAPI document (routes in checkins.ts, prose in docs/api.md, "The door"). */
-const error = { $ref: "#/components/schemas/Error" };
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: error } } });
-const json = (schema: unknown) => ({ required: true, content: { "application/json": { schema } } });
+import { errorResponse, json } from "./openapi-parts.ts";
 const ms = { type: "integer", description: "milliseconds since 1970 (UTC)" };
 const nullableMs = { type: ["integer", "null"], description: "milliseconds since 1970 (UTC), or null" };
 const common = {

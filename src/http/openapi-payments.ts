@@ -1,6 +1,5 @@
 /** The payment notifications part of the OpenAPI document (route in payment-webhooks.ts, prose in docs/api.md and docs/payments.md). */
-const error = { $ref: "#/components/schemas/Error" };
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: error } } });
+import { errorResponse } from "./openapi-parts.ts";
 
 export const paymentPaths = {
   "/api/v1/payments/stripe/webhook": {

@@ -1,16 +1,7 @@
 /** The point-of-sale part of the device API's OpenAPI document (routes in pos-api.ts, prose in docs/api.md and docs/pos.md). */
-const error = { $ref: "#/components/schemas/Error" };
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: error } } });
-const json = (schema: unknown) => ({ required: true, content: { "application/json": { schema } } });
+import { errorResponse, json, idempotencyKey } from "./openapi-parts.ts";
 const ok = (description: string, properties: Record<string, unknown> = {}) => ({ description, content: { "application/json": { schema: { type: "object", properties } } } });
 const cents = { type: "integer", description: "cents, VAT included" };
-const idempotencyKey = {
-  name: "Idempotency-Key",
-  in: "header",
-  required: true,
-  description: "1 to 128 characters of [A-Za-z0-9._:-], unique per command and terminal; a repeat gets the first answer byte for byte",
-  schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,128}$" },
-};
 const sessionToken = {
   name: "X-Session-Token",
   in: "header",

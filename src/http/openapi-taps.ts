@@ -1,7 +1,5 @@
 /** The card-tap part of the device API's OpenAPI document (routes in taps.ts, prose in docs/api.md). */
-const error = { $ref: "#/components/schemas/Error" };
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: error } } });
-const json = (schema: unknown) => ({ required: true, content: { "application/json": { schema } } });
+import { error, errorResponse, json } from "./openapi-parts.ts";
 const uid = { type: "string", description: "4, 7 or 10 bytes of hex, any case, ':' allowed", examples: ["04A1B2C3D4E5F6"] };
 const accepted = {
   description: "Routed: delivered (a page of the terminal was listening), pending (kept 5 s for it), unbound (the reader is bound to no terminal: dropped), duplicate (this key was already used), expired (older than 5 s)",

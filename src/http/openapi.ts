@@ -3,21 +3,13 @@
  * the routes (docs/api.md says the same in prose); test/http/openapi.test.ts checks that every
  * /api route of the app is described and nothing else.
  */
+import { errorResponse, json, idempotencyKey } from "./openapi-parts.ts";
 import { doorPaths } from "./openapi-door.ts";
 import { posPaths } from "./openapi-pos.ts";
 import { tapPaths } from "./openapi-taps.ts";
 import { paymentPaths } from "./openapi-payments.ts";
 import type { Route } from "./router.ts";
 
-const error = { $ref: "#/components/schemas/Error" };
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: error } } });
-const idempotencyKey = {
-  name: "Idempotency-Key",
-  in: "header",
-  required: true,
-  description: "1 to 128 characters of [A-Za-z0-9._:-], unique per command and terminal; a repeat gets the first answer byte for byte",
-  schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,128}$" },
-};
 const sessionToken = {
   name: "X-Session-Token",
   in: "header",
@@ -50,7 +42,6 @@ const refusals = {
   "409": errorResponse("insufficient_funds (with missing), card_blocked, limit_exceeded, nothing_to_refund, reserve_insufficient"),
   "422": errorResponse("idempotency_key_reused"),
 };
-const json = (schema: unknown) => ({ required: true, content: { "application/json": { schema } } });
 
 export function openApiDocument(version: string, routes: readonly Route[]) {
   const paths = {
