@@ -11,15 +11,10 @@ import { openBox, type Box } from "../../src/app.ts";
 import { membershipOf, saveMemberField, saveMembershipProduct } from "../../src/membership/index.ts";
 import { findOrderByReference, markOrderPaid, saveOnlineSalesSettings } from "../../src/ticketing/index.ts";
 import { setUp } from "../helpers/box.ts";
-import { axeSource, axeViolations, browserTestsSkipped, describeViolations, launchBrowser, phoneContext, removeFolder, smallTargets, tempFolder } from "../helpers/browser.ts";
+import { axeSource, axeViolations, browserTestsSkipped, describeViolations, expectPhoneFriendly, launchBrowser, phoneContext, removeFolder, tempFolder } from "../helpers/browser.ts";
 
 setDefaultTimeout(60_000);
 
-/** No sideways scroll on the phone, and every visible control a 44 px touch target. */
-async function phoneFriendly(page: Page): Promise<void> {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
-  expect(await smallTargets(page)).toEqual([]);
-}
 
 describe.skipIf(browserTestsSkipped())("buying a membership on a phone, in Chromium", () => {
   const folder = tempFolder("tibox-membership-e2e-");
@@ -61,7 +56,7 @@ describe.skipIf(browserTestsSkipped())("buying a membership on a phone, in Chrom
     await Promise.all([page.waitForURL(/\/adhesion$/), page.click('main a[href="/adhesion"]')]);
     expect(await page.textContent("h1")).toBe("Adhérer");
     expect(describeViolations(await axeViolations(page, source))).toEqual([]);
-    await phoneFriendly(page);
+    await expectPhoneFriendly(page);
 
     // Forgetting the required field: the form comes back with the error, what was typed kept.
     await page.check(`input[name="product_id"][value="${productId}"]`);
@@ -80,7 +75,7 @@ describe.skipIf(browserTestsSkipped())("buying a membership on a phone, in Chrom
     expect(await page.textContent(".order-state")).toContain("À payer sur place");
     expect(await page.textContent(".order-membership")).toContain("une fois la commande payée");
     expect(describeViolations(await axeViolations(page, source))).toEqual([]);
-    await phoneFriendly(page);
+    await expectPhoneFriendly(page);
 
     const reference = /\/orders\/([0-9A-Z]+)\?/.exec(page.url())![1]!;
     const order = findOrderByReference(box.writer.sqlite, reference)!;

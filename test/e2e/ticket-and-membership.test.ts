@@ -12,14 +12,10 @@ import { memberFieldValues, saveMemberField, saveMembershipProduct } from "../..
 import { findOrderByReference, orderTickets, saveOnlineSalesSettings } from "../../src/ticketing/index.ts";
 import { setUp } from "../helpers/box.ts";
 import { HOUR, makeEvent, makeProduct } from "../helpers/orders.ts";
-import { axeSource, axeViolations, browserTestsSkipped, describeViolations, launchBrowser, phoneContext, removeFolder, smallTargets, tempFolder } from "../helpers/browser.ts";
+import { axeSource, axeViolations, browserTestsSkipped, describeViolations, expectPhoneFriendly, launchBrowser, phoneContext, removeFolder, tempFolder } from "../helpers/browser.ts";
 
 setDefaultTimeout(60_000);
 
-async function phoneFriendly(page: Page): Promise<void> {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
-  expect(await smallTargets(page)).toEqual([]);
-}
 
 describe.skipIf(browserTestsSkipped())("a ticket and a membership on a phone, in Chromium", () => {
   const folder = tempFolder("tibox-ticket-membership-e2e-");
@@ -62,7 +58,7 @@ describe.skipIf(browserTestsSkipped())("a ticket and a membership on a phone, in
     await page.goto(`/agenda/${eventId}`);
     expect(await page.textContent(".order-membership legend")).toBe("Adhérer en même temps");
     expect(describeViolations(await axeViolations(page, source))).toEqual([]);
-    await phoneFriendly(page);
+    await expectPhoneFriendly(page);
 
     const priceInput = page.locator('.online-order input[name^="q_"]').first();
     await priceInput.fill("1");
@@ -84,7 +80,7 @@ describe.skipIf(browserTestsSkipped())("a ticket and a membership on a phone, in
     expect(await page.textContent(".order-membership")).toContain("une fois la commande payée");
     expect(await page.locator(".order-ticket svg").count()).toBe(1);
     expect(describeViolations(await axeViolations(page, source))).toEqual([]);
-    await phoneFriendly(page);
+    await expectPhoneFriendly(page);
 
     const reference = /\/orders\/([0-9A-Z]+)\?/.exec(page.url())![1]!;
     const order = findOrderByReference(box.writer.sqlite, reference)!;

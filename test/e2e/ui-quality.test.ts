@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { fr } from "../../ui/i18n/fr.ts";
 import {
+  horizontalOverflowPx,
   axeSource,
   axeViolations,
   browserTestsSkipped,
@@ -68,15 +69,6 @@ function smallTargets(page: Page): Promise<SmallTarget[]> {
   }, MIN_TARGET_PX);
 }
 
-/**
- * How far the page is wider than the device, in CSS px (0 when it does not scroll sideways).
- * Measured against the device width, not only innerWidth: a mobile browser given content wider
- * than the screen widens its layout viewport (innerWidth grows to fit and the page is zoomed
- * out), so `scrollWidth <= innerWidth` alone would pass a page that is too wide.
- */
-function horizontalOverflowPx(page: Page, deviceWidthPx: number): Promise<number> {
-  return page.evaluate((deviceWidth) => Math.max(0, (document.scrollingElement?.scrollWidth ?? 0) - Math.min(window.innerWidth, deviceWidth)), deviceWidthPx);
-}
 
 /** The elements that stick out to the right, or whose text spills out of them, for the failure message. */
 function overflowingElements(page: Page, deviceWidthPx: number): Promise<string[]> {

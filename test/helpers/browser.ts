@@ -4,6 +4,7 @@
  * playwright-core with a tablet and a phone viewport. Nothing is downloaded: when
  * /usr/bin/chromium is missing, CI fails loudly and a developer machine skips the browser suites.
  */
+import { expect } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -302,7 +303,18 @@ export function smallTargets(page: Page, options: { readonly summary?: boolean }
   );
 }
 
-/** How far a page scrolls sideways past the device's width (0 when it does not). */
+/**
+ * How far a page scrolls sideways past the device's width, in CSS px (0 when it does not).
+ * Measured against the device width, not only innerWidth: a mobile browser given content wider
+ * than the screen widens its layout viewport (innerWidth grows to fit and the page is zoomed
+ * out), so `scrollWidth <= innerWidth` alone would pass a page that is too wide.
+ */
 export function horizontalOverflowPx(page: Page, deviceWidthPx: number): Promise<number> {
   return page.evaluate((deviceWidth) => Math.max(0, (document.scrollingElement?.scrollWidth ?? 0) - Math.min(window.innerWidth, deviceWidth)), deviceWidthPx);
+}
+
+/** A page fit for a phone: no sideways scroll past the phone's width, and every control a 44 px target. */
+export async function expectPhoneFriendly(page: Page): Promise<void> {
+  expect(await horizontalOverflowPx(page, PHONE.width)).toBe(0);
+  expect(await smallTargets(page)).toEqual([]);
 }
