@@ -12,20 +12,12 @@ import { fr } from "../../ui/i18n/fr.ts";
 import { axeSource, axeViolations, browserTestsSkipped, describeViolations, launchBrowser, phoneContext, removeFolder, startBox, tabletContext, tempFolder, type RunningBox } from "../helpers/browser.ts";
 import { paddedPngBytes, pngBytes } from "../helpers/images.ts";
 import { ADMIN_PASSWORD, setUpTillVenue, type TillVenue } from "../helpers/till.ts";
+import { createEventInAdmin, logIn } from "../helpers/admin-ui.ts";
 
 setDefaultTimeout(60_000);
 
 const TITLE = `Bal "<folk>" & cidre`;
-const TIMEZONE = "Europe/Paris";
 
-function localInput(ms: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone: TIMEZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-      .formatToParts(ms)
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
 
 function imageRows(folder: string): Array<{ sha256: string; width: number; height: number }> {
   const sqlite = openReadOnlyDatabase(dataDir(folder).databasePath);
@@ -64,19 +56,9 @@ describe.skipIf(browserTestsSkipped())("an event's image, uploaded and shown", (
 
   test("upload from the admin page, shown on a phone's agenda; the server's limits hold", async () => {
     const admin = await newPage();
-    await admin.goto("/login");
-    await admin.fill("#email", "ada@example.org");
-    await admin.fill("#password", ADMIN_PASSWORD);
-    await Promise.all([admin.waitForURL((url) => !url.pathname.startsWith("/login")), admin.click(`button:has-text("${fr["login.submit"]}")`)]);
+    await logIn(admin, "ada@example.org", ADMIN_PASSWORD);
     const startsAt = Date.now() + 24 * 3_600_000;
-    await admin.goto("/admin/ticketing/events");
-    await admin.fill("#title", TITLE);
-    await admin.fill("#starts_at", localInput(startsAt));
-    await admin.fill("#ends_at", localInput(startsAt + 3 * 3_600_000));
-    await admin.click(`button:has-text("${fr["events_admin.add"]}")`);
-    await admin.waitForSelector(`text=${fr["events_admin.created"]}`);
-    await Promise.all([admin.waitForURL(/\/admin\/ticketing\/events\/[0-9A-Z]+$/), admin.click(`a.button:has-text("${fr["events_admin.edit"]}")`)]);
-    const eventId = new URL(admin.url()).pathname.split("/").at(-1)!;
+    const eventId = await createEventInAdmin(admin, TITLE, startsAt);
 
     const png = pngBytes(40, 30);
     await admin.setInputFiles("#event-image-file", { name: "affiche.png", mimeType: "image/png", buffer: Buffer.from(png) });

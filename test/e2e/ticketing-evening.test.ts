@@ -25,21 +25,13 @@ import {
   type RunningBox,
 } from "../helpers/browser.ts";
 import { ADMIN_PASSWORD, CASHIER, DOOR, setUpTillVenue, type TillVenue } from "../helpers/till.ts";
+import { createEventInAdmin, logIn } from "../helpers/admin-ui.ts";
 
 setDefaultTimeout(60_000);
 
 const TITLE = "Soirée <jazz> & swing";
-const TIMEZONE = "Europe/Paris";
 
 /** A time as the admin types it in a datetime-local field, in the venue's timezone. */
-function localInput(ms: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone: TIMEZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-      .formatToParts(ms)
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
 
 function readDb<T>(folder: string, read: (sqlite: ReturnType<typeof openReadOnlyDatabase>) => T): T {
   const sqlite = openReadOnlyDatabase(dataDir(folder).databasePath);
@@ -107,19 +99,9 @@ describe.skipIf(browserTestsSkipped())("an evening of ticketing: admin, till, do
   test("create an event, sell two tickets at the till, admit one twice at the door, revoke the other", async () => {
     // The admin creates the event (starting in 30 minutes: its tickets are valid from two hours before) and a ticket type.
     const admin = await newPage();
-    await admin.goto("/login");
-    await admin.fill("#email", "ada@example.org");
-    await admin.fill("#password", ADMIN_PASSWORD);
-    await Promise.all([admin.waitForURL((url) => !url.pathname.startsWith("/login")), admin.click(`button:has-text("${fr["login.submit"]}")`)]);
+    await logIn(admin, "ada@example.org", ADMIN_PASSWORD);
     const startsAt = Date.now() + 30 * 60_000;
-    await admin.goto("/admin/ticketing/events");
-    await admin.fill("#title", TITLE);
-    await admin.fill("#starts_at", localInput(startsAt));
-    await admin.fill("#ends_at", localInput(startsAt + 3 * 3_600_000));
-    await admin.click(`button:has-text("${fr["events_admin.add"]}")`);
-    await admin.waitForSelector(`text=${fr["events_admin.created"]}`);
-    await Promise.all([admin.waitForURL(/\/admin\/ticketing\/events\/[0-9A-Z]+$/), admin.click(`a.button:has-text("${fr["events_admin.edit"]}")`)]);
-    const eventId = new URL(admin.url()).pathname.split("/").at(-1)!;
+    const eventId = await createEventInAdmin(admin, TITLE, startsAt);
     await admin.fill("#new_product_name", "Entrée");
     await admin.fill("#new_product_price", "12,50");
     await admin.click(`button:has-text("${fr["box_office.add_product"]}")`);
